@@ -1,0 +1,127 @@
+"""Settings: one frozen object, read from the environment in one place.
+
+``Config()`` uses no environment at all; ``Config.from_env()`` reads
+``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``PACTLENS_MODEL``, ``PACTLENS_CACHE_DIR`` and
+``PACTLENS_BACKEND``, and explicit keyword arguments win over them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+
+from pactlens._errors import ConfigError
+
+__all__ = ["DEFAULT_OPENAI_MODEL", "Backend", "Config", "RetryPolicy", "default_cache_dir"]
+
+log = logging.getLogger("pactlens")
+
+Backend = Literal["auto", "openai", "local"]
+Mode = Literal["auto", "tools", "json_schema", "json"]
+
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+#: The name the embedded model is served under (see pactlens._local).
+LOCAL_MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "pactlens"
+
+
+class RetryPolicy(BaseModel):
+    """How transport failures, 429s, 5xx and timeouts are retried (tenacity).
+
+    Backoff is exponential from ``initial_wait`` doubling up to ``max_wait``, with up to
+    ``jitter`` seconds of random jitter; a ``Retry-After`` header is honoured up to
+    ``max_wait``. Retrying stops after ``max_attempts`` requests or ``max_total``
+    seconds, whichever comes first.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_attempts: int = Field(default=5, ge=1)
+    initial_wait: float = Field(default=0.5, ge=0)
+    max_wait: float = Field(default=30.0, ge=0)
+    jitter: float = Field(default=0.5, ge=0)
+    max_total: float = Field(default=300.0, gt=0)
+
+
+class Config(BaseModel):
+    """Everything that decides how an article is summarised.
+
+    ``backend="auto"`` (the default) uses an OpenAI-compatible endpoint when an API key
+    or a base URL is set, and the embedded local model otherwise. ``api_key`` is a
+    :class:`~pydantic.SecretStr`: it never appears in a repr, a log line or the cache.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    backend: Backend = "auto"
+    model: str | None = Field(default=None, description="Defaults per backend.")
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    temperature: float = Field(default=0.0, ge=0, le=2)
+    max_output_tokens: int = Field(default=1500, ge=64)
+    timeout: float = Field(default=120.0, gt=0, description="Seconds per request.")
+    retry: RetryPolicy = Field(default_factory=RetryPolicy)
+    max_reasks: int = Field(default=2, ge=0, description="instructor re-asks on invalid output.")
+    mode: Mode = Field(default="auto", description="instructor mode; auto picks per backend.")
+    cache: bool = True
+    cache_dir: Path | None = Field(default=None, description="Defaults to ~/.cache/pactlens.")
+    max_chars: int = Field(default=200_000, gt=0, description="Longer articles are refused.")
+
+    @field_validator("api_key", mode="before")
+    @classmethod
+    def _empty_key_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _check(self) -> Config:
+        if self.backend == "local" and self.base_url is not None:
+            raise ConfigError("backend='local' serves its own model: leave base_url unset")
+        return self
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Config:
+        """Read the environment (or ``env``); keyword arguments win over it."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for name, field in (
+            ("OPENAI_API_KEY", "api_key"),
+            ("OPENAI_BASE_URL", "base_url"),
+            ("PACTLENS_MODEL", "model"),
+            ("PACTLENS_CACHE_DIR", "cache_dir"),
+            ("PACTLENS_BACKEND", "backend"),
+        ):
+            if env.get(name):
+                values[field] = env[name]
+        values.update(overrides)
+        try:
+            return cls(**values)
+        except ValueError as e:
+            raise ConfigError(f"invalid pactlens settings: {e}") from e
+
+    @property
+    def resolved_backend(self) -> Literal["openai", "local"]:
+        """The backend "auto" stands for with these settings."""
+        if self.backend != "auto":
+            return self.backend
+        if self.api_key is not None or self.base_url is not None:
+            return "openai"
+        return "local"
+
+    @property
+    def resolved_model(self) -> str:
+        if self.model:
+            return self.model
+        return LOCAL_MODEL_NAME if self.resolved_backend == "local" else DEFAULT_OPENAI_MODEL
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        return self.cache_dir if self.cache_dir is not None else default_cache_dir()
