@@ -1,3 +1,68 @@
-"""pactlens: typed, grounded summaries of news articles about agreements."""
+"""pactlens: typed, grounded summaries of news articles about agreements.
+
+    >>> import pactlens
+    >>> summary = pactlens.summarise(open("article.txt").read())  # doctest: +SKIP
+    >>> summary.agreements[0].status  # doctest: +SKIP
+    'signed'
+
+The whole public API is re-exported here; everything in ``pactlens._*`` is private.
+"""
 
 __version__ = "0.1.0"
+
+from pactlens._clean import clean
+from pactlens._config import Config, RetryPolicy
+from pactlens._errors import (
+    BackendUnavailable,
+    CacheError,
+    ConfigError,
+    ExtractionError,
+    InputError,
+    LLMError,
+    PactlensError,
+)
+from pactlens._models import (
+    Agreement,
+    Article,
+    ArticleSummary,
+    Clause,
+    Dateline,
+    GroundingReport,
+    Meta,
+    Obligation,
+    Party,
+    Representative,
+    Span,
+    Statement,
+    Usage,
+)
+from pactlens._pipeline import Summariser, asummarise, summarise
+
+__all__ = [
+    "Agreement",
+    "Article",
+    "ArticleSummary",
+    "BackendUnavailable",
+    "CacheError",
+    "Clause",
+    "Config",
+    "ConfigError",
+    "Dateline",
+    "ExtractionError",
+    "GroundingReport",
+    "InputError",
+    "LLMError",
+    "Meta",
+    "Obligation",
+    "PactlensError",
+    "Party",
+    "Representative",
+    "RetryPolicy",
+    "Span",
+    "Statement",
+    "Summariser",
+    "Usage",
+    "asummarise",
+    "clean",
+    "summarise",
+]

@@ -1,0 +1,359 @@
+"""From a cleaned article and the model's lean answer to a grounded ArticleSummary.
+
+Pure: no I/O, no client. Two halves:
+
+* :func:`prepare` numbers the sentences, finds the quotations and attributes the ones
+  the text attributes plainly ("…,” Putin said.), producing the prompt's variables;
+* :func:`assemble` turns the model's :class:`~pactlens._extraction.Extraction` into
+  public models, grounding every piece of evidence in the text, resolving dates against
+  the dateline and folding aliases into parties. What it has to drop or downgrade is
+  recorded in a :class:`~pactlens._models.GroundingReport`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pactlens import _dates, _gazetteer, _ground
+from pactlens._extraction import ExtractedAgreement, Extraction
+from pactlens._models import (
+    Agreement,
+    Article,
+    Clause,
+    GroundingReport,
+    Obligation,
+    Party,
+    Representative,
+    Span,
+    Statement,
+)
+
+__all__ = ["Assembled", "Prepared", "assemble", "prepare", "split_sentences"]
+
+_HEDGES = re.compile(
+    r"not (?:immediately )?clear|unclear|not (?:been )?disclosed|not made public|"
+    r"could not be (?:independently )?verified|no details",
+    re.IGNORECASE,
+)
+_ROLE = re.compile(
+    r"\b(President|Prime Minister|Premier|Foreign Minister|Minister|Chancellor|King|Queen|"
+    r"Leader|Secretary of State|Secretary|Chairman|Ambassador|Spokesman|Spokeswoman|"
+    r"Spokesperson)\s+(?:[A-Z][\w'-]+\s+)*$"
+)
+
+
+def split_sentences(text: str) -> list[Span]:
+    """The sentences of ``text`` in order, as spans."""
+    spans: list[Span] = []
+    i, n = 0, len(text)
+    while i < n:
+        while i < n and text[i].isspace():
+            i += 1
+        if i >= n:
+            break
+        sentence = _ground.sentence_at(text, i)
+        if sentence.end <= i:  # defensive: never loop on a splitter that stalls
+            sentence = Span(start=i, end=n, text=text[i:n])
+        if sentence.start < i:
+            sentence = Span(start=i, end=sentence.end, text=text[i : sentence.end])
+        if sentence.text.strip():
+            spans.append(sentence)
+        i = sentence.end
+    return spans
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What pactlens finds in an article before asking the model anything."""
+
+    article: Article
+    sentences: list[Span]
+    quotations: list[_ground.Quotation]
+    attributions: list[_ground.Attribution]
+
+    def sentence_of(self, index: int) -> int | None:
+        for number, sentence in enumerate(self.sentences, start=1):
+            if sentence.start <= index < sentence.end:
+                return number
+        return None
+
+    def prompt_variables(self) -> dict[str, str]:
+        article = self.article
+        dateline = "unknown"
+        if article.dateline is not None:
+            parts = [article.dateline.place or "", str(article.dateline.date or "")]
+            dateline = ", ".join(p for p in parts if p) or "unknown"
+            if article.dateline.date is not None:
+                dateline += f" ({article.dateline.date:%A})"
+        sentences = "\n".join(
+            f"[{n}] {' '.join(s.text.split())}" for n, s in enumerate(self.sentences, start=1)
+        )
+        lines, open_questions = [], []
+        for n, attribution in enumerate(self.attributions, start=1):
+            words = attribution.quote.span.text.split()
+            opening = " ".join(words[:8]) + (" …" if len(words) > 8 else "")
+            where = self.sentence_of(attribution.quote.span.start)
+            said = f"said by {attribution.speaker}" if attribution.speaker else "speaker not given"
+            lines.append(f"Q{n} in [{where}] “{opening}” ({said})")
+            if not attribution.speaker:
+                open_questions.append(f"Q{n}")
+        if open_questions:
+            task = "who said each of " + ", ".join(open_questions) + " (quote number, speaker)."
+        else:
+            task = "an empty list: every quotation is already attributed."
+        return {
+            "title": article.title or "(none)",
+            "dateline": dateline,
+            "sentences": sentences,
+            "quotations": "\n".join(lines) or "(none)",
+            "speaker_task": task,
+        }
+
+
+def prepare(article: Article) -> Prepared:
+    quotations = [q for q in _ground.find_quotations(article.text) if not q.scare]
+    return Prepared(
+        article=article,
+        sentences=split_sentences(article.text),
+        quotations=quotations,
+        attributions=_ground.attribute(article.text, quotations),
+    )
+
+
+@dataclass
+class Assembled:
+    summary: str
+    parties: list[Party]
+    agreements: list[Agreement]
+    statements: list[Statement]
+    report: GroundingReport
+    warnings: list[str] = field(default_factory=list)
+
+
+def _slug(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "party"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+class _Parties:
+    """Builds the party list, folding aliases (Moscow) into canonical names (Russia)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.by_key: dict[str, dict[str, object]] = {}
+        self.order: list[str] = []
+
+    def add(self, name: str, kind: str = "other", aliases: list[str] | None = None,
+            leaders: list[str] | None = None) -> str:
+        name = " ".join(name.split())
+        canonical = _gazetteer.canonical(name) or name
+        key = canonical.casefold()
+        entry = self.by_key.get(key)
+        if entry is None:
+            for other in self.by_key.values():
+                if key in {a.casefold() for a in other["aliases"]}:  # type: ignore[attr-defined]
+                    entry = other
+                    break
+        if entry is None:
+            entry = {"name": canonical, "kind": kind, "aliases": [], "leaders": []}
+            self.by_key[key] = entry
+            self.order.append(key)
+        if name != entry["name"]:
+            entry["aliases"].append(name)  # type: ignore[attr-defined]
+        entry["aliases"].extend(aliases or [])  # type: ignore[attr-defined]
+        entry["leaders"].extend(leaders or [])  # type: ignore[attr-defined]
+        if entry["kind"] == "other" and kind != "other":
+            entry["kind"] = kind
+        return str(entry["name"])
+
+    def build(self, report: GroundingReport) -> list[Party]:
+        parties: list[Party] = []
+        ids: set[str] = set()
+        for key in self.order:
+            entry = self.by_key[key]
+            name = str(entry["name"])
+            aliases = list(dict.fromkeys(  # type: ignore[call-overload]
+                a for a in [*entry["aliases"], *_gazetteer.ALIASES.get(name, ())]  # type: ignore[misc]
+                if a.casefold() != name.casefold() and _ground.find_mentions(self.text, [a])
+            ))
+            mentions = _ground.find_mentions(self.text, [name, *aliases])
+            if not mentions:
+                report.dropped.append(f"party {name!r}: not mentioned in the text")
+                continue
+            leaders = list(dict.fromkeys(entry["leaders"]))  # type: ignore[call-overload]
+            parties.append(
+                Party(
+                    id=_slug(name, ids),
+                    name=name,
+                    kind=entry["kind"],  # type: ignore[arg-type]
+                    aliases=aliases,
+                    representatives=[
+                        Representative(name=leader, role=_role_of(self.text, leader))
+                        for leader in leaders
+                    ],
+                    mentions=mentions,
+                )
+            )
+        return parties
+
+
+def _role_of(text: str, person: str) -> str | None:
+    """The title written before a person's name ("Russian President Vladimir Putin")."""
+    for span in _ground.find_mentions(text, [person]):
+        match = _ROLE.search(text[max(0, span.start - 60) : span.start])
+        if match:
+            return match.group(1)
+    return None
+
+
+def _party_id(parties: list[Party], name: str) -> str | None:
+    wanted = {name.casefold(), (_gazetteer.canonical(name) or name).casefold()}
+    for party in parties:
+        names = {party.name.casefold(), *(a.casefold() for a in party.aliases)}
+        if names & wanted:
+            return party.id
+    return None
+
+
+def _speaker_party(parties: list[Party], speaker: str) -> str | None:
+    surname = speaker.split()[-1].casefold() if speaker.split() else ""
+    for party in parties:
+        for rep in party.representatives:
+            if surname and rep.name.split()[-1].casefold() == surname:
+                return party.id
+    return _party_id(parties, speaker)
+
+
+def _sentence_spans(prepared: Prepared, numbers: list[int], what: str,
+                    report: GroundingReport) -> list[Span]:
+    spans = []
+    for number in dict.fromkeys(numbers):
+        if 1 <= number <= len(prepared.sentences):
+            spans.append(prepared.sentences[number - 1])
+        else:
+            report.dropped.append(f"{what}: sentence [{number}] does not exist")
+    return spans
+
+
+def _date_of(found: ExtractedAgreement, evidence: list[Span], article: Article,
+             ) -> tuple[_dates.ResolvedDate | None, str | None]:
+    anchor = article.dateline.date if article.dateline else None
+    if anchor is None:
+        return None, found.date_words
+    candidates: list[str] = []
+    dateline_raw = (article.dateline.raw or "") if article.dateline else ""
+    if found.date_words and found.date_words.strip() and found.date_words not in dateline_raw:
+        candidates.append(found.date_words)
+    candidates += [s.text for span in evidence for s in _dates.find_date_phrases(span.text)
+                   if s.text not in dateline_raw]
+    for phrase in candidates:
+        resolved = _dates.resolve(phrase, anchor)
+        if resolved is not None:
+            return resolved, phrase
+    return None, None
+
+
+def assemble(prepared: Prepared, extraction: Extraction) -> Assembled:
+    article, text = prepared.article, prepared.article.text
+    report = GroundingReport()
+    registry = _Parties(text)
+    for p in extraction.parties:
+        registry.add(p.name, p.kind, p.aliases, p.leaders)
+    for a in extraction.agreements:
+        for name in a.parties:
+            registry.add(name)
+    parties = registry.build(report)
+
+    agreements: list[Agreement] = []
+    for n, found in enumerate(extraction.agreements, start=1):
+        evidence = _sentence_spans(prepared, found.sentences, f"agreement {found.name!r}", report)
+        clauses = []
+        for c in found.clauses:
+            spans = _sentence_spans(prepared, c.sentences, f"clause {c.topic!r}", report)
+            if not spans:
+                report.ungrounded_clauses += 1
+            clauses.append(Clause(
+                topic=c.topic, summary=c.summary, condition=c.condition or None, evidence=spans,
+                obligations=[Obligation(party=_party_id(parties, o) or o, duty=c.summary)
+                             for o in c.obliged],
+            ))
+        resolved, phrase = _date_of(found, evidence, article)
+        ids = [pid for name in found.parties if (pid := _party_id(parties, name))]
+        agreements.append(Agreement(
+            id=f"a{n}", name=found.name, kind=found.kind, status=found.status,
+            party_ids=list(dict.fromkeys(ids)),
+            signatories=[s for s in found.signatories if _ground.find_mentions(text, [s])],
+            date=resolved.value if resolved else None, date_phrase=phrase,
+            place=found.place or None, scope=list(dict.fromkeys(found.scope)),
+            clauses=clauses, evidence=evidence,
+            caveats=[s.text.strip() for s in evidence if _HEDGES.search(s.text)],
+        ))
+
+    statements = _statements(prepared, extraction, parties, agreements, report)
+    return Assembled(extraction.summary, parties, agreements, statements, report)
+
+
+def _agreement_for(agreements: list[Agreement], index: int) -> str | None:
+    for agreement in agreements:
+        if any(s.start <= index < s.end for s in agreement.evidence):
+            return agreement.id
+    return None
+
+
+def _statements(prepared: Prepared, extraction: Extraction, parties: list[Party],
+                agreements: list[Agreement], report: GroundingReport) -> list[Statement]:
+    text = prepared.article.text
+    asked = {}
+    for item in extraction.quote_speakers:
+        if 1 <= item.quote <= len(prepared.attributions):
+            asked[item.quote] = item.speaker.strip()
+        else:
+            report.dropped.append(f"speaker for Q{item.quote}: no such quotation")
+    statements: list[Statement] = []
+    quoted_sentences: set[int] = set()
+    for n, attribution in enumerate(prepared.attributions, start=1):
+        span = attribution.quote.span
+        speaker = attribution.speaker or asked.get(n) or "unknown"
+        quoted_sentences.add(prepared.sentence_of(span.start) or 0)
+        statements.append(Statement(
+            id=f"s{len(statements) + 1}", speaker=speaker,
+            speaker_id=_speaker_party(parties, speaker), speaker_span=attribution.speaker_span,
+            kind="direct", text=span.text, span=span, cue=attribution.cue,
+            agreement_id=_agreement_for(agreements, span.start),
+            flags=[] if speaker != "unknown" else ["unattributed"],
+        ))
+    for item in extraction.reported:
+        if not 1 <= item.sentence <= len(prepared.sentences):
+            report.dropped.append(f"statement by {item.speaker!r}: no sentence [{item.sentence}]")
+            continue
+        if item.sentence in quoted_sentences:
+            continue  # the direct quote already carries it
+        sentence = prepared.sentences[item.sentence - 1]
+        mention = next(iter(_ground.find_mentions(sentence.text, [item.speaker,
+                                                                 item.speaker.split()[-1]])), None)
+        speaker_span = None
+        if mention is not None:
+            start = sentence.start + mention.start
+            speaker_span = Span(start=start, end=start + len(mention.text), text=mention.text)
+        cue = item.cue if item.cue and item.cue.casefold() in sentence.text.casefold() else None
+        statements.append(Statement(
+            id=f"s{len(statements) + 1}", speaker=item.speaker.strip(),
+            speaker_id=_speaker_party(parties, item.speaker), speaker_span=speaker_span,
+            kind="indirect", text=sentence.text.strip(), span=_strip(sentence, text), cue=cue,
+            agreement_id=_agreement_for(agreements, sentence.start),
+        ))
+    return statements
+
+
+def _strip(span: Span, text: str) -> Span:
+    start, end = span.start, span.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start=start, end=end, text=text[start:end])

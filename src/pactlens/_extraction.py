@@ -1,0 +1,101 @@
+"""The model-facing schema: what the LLM is asked to fill in.
+
+Leaner than the public models on purpose. The model never writes offsets or copies
+quotes: it points at numbered sentences (``[3]``) and numbered quotations (``Q2``) of
+the cleaned text, which pactlens found itself, so every piece of evidence is grounded
+by construction and a small model spends its few tokens on judgement, not copying.
+Lists carry ``max_length`` so constrained decoding cannot loop forever.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from pactlens._models import AgreementKind, AgreementStatus, PartyKind
+
+__all__ = [
+    "ExtractedAgreement",
+    "ExtractedClause",
+    "ExtractedParty",
+    "ExtractedStatement",
+    "Extraction",
+    "QuoteSpeaker",
+    "schema_hash",
+]
+
+
+class _Lean(BaseModel):
+    # Small models add stray keys; ignoring them beats a costly re-ask.
+    model_config = ConfigDict(extra="ignore")
+
+
+class ExtractedParty(_Lean):
+    name: str = Field(description="Canonical name, e.g. Russia (not Moscow).")
+    kind: PartyKind
+    aliases: list[str] = Field(
+        default_factory=list, max_length=4, description="Other names used in the text."
+    )
+    leaders: list[str] = Field(
+        default_factory=list, max_length=3, description="People acting for it, as written."
+    )
+
+
+class ExtractedClause(_Lean):
+    topic: str = Field(description="A few words, e.g. mutual defence.")
+    summary: str
+    obliged: list[str] = Field(default_factory=list, max_length=4, description="Party names.")
+    condition: str | None = None
+    sentences: list[int] = Field(default_factory=list, max_length=3)
+
+
+class ExtractedAgreement(_Lean):
+    name: str
+    kind: AgreementKind
+    status: AgreementStatus
+    parties: list[str] = Field(default_factory=list, max_length=6)
+    signatories: list[str] = Field(default_factory=list, max_length=4)
+    date_words: str | None = Field(
+        default=None, description="The words of the text that date it, e.g. on Wednesday."
+    )
+    place: str | None = None
+    scope: list[str] = Field(default_factory=list, max_length=6)
+    clauses: list[ExtractedClause] = Field(default_factory=list, max_length=4)
+    sentences: list[int] = Field(default_factory=list, max_length=4)
+
+
+class QuoteSpeaker(_Lean):
+    quote: int = Field(description="The quotation's number (Q1 is 1).")
+    speaker: str
+
+
+class ExtractedStatement(_Lean):
+    speaker: str
+    cue: str | None = Field(default=None, description="The reporting verb, e.g. said.")
+    sentence: int
+    about_agreement: str | None = None
+
+
+class Extraction(_Lean):
+    summary: str = Field(description="A neutral abstract of two to four sentences.")
+    parties: list[ExtractedParty] = Field(default_factory=list, max_length=8)
+    agreements: list[ExtractedAgreement] = Field(default_factory=list, max_length=5)
+    quote_speakers: list[QuoteSpeaker] = Field(default_factory=list, max_length=20)
+    reported: list[ExtractedStatement] = Field(
+        default_factory=list, max_length=10, description="Indirect (reported) statements."
+    )
+
+    @field_validator("summary")
+    @classmethod
+    def _summary_not_empty(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the summary must not be empty")
+        return value.strip()
+
+
+def schema_hash(model: type[BaseModel]) -> str:
+    """A short, stable hash of a model's JSON Schema (feeds the cache key)."""
+    schema = json.dumps(model.model_json_schema(), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(schema.encode()).hexdigest()[:16]
+

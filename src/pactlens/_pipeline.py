@@ -1,0 +1,347 @@
+"""The pipeline: clean → prepare → instructor → ground/assemble → ArticleSummary.
+
+The only layer that talks to a model. It owns the clients (built lazily, so a cache hit
+never starts a server or opens a connection), the cache and the retry policy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import instructor
+import openai
+import tenacity
+from instructor.core.exceptions import InstructorRetryException
+
+from pactlens import __version__
+from pactlens._assemble import Prepared, assemble, prepare
+from pactlens._cache import SummaryCache, cache_key
+from pactlens._clean import clean
+from pactlens._config import Config
+from pactlens._errors import ConfigError, ExtractionError, LLMError
+from pactlens._extraction import Extraction, schema_hash
+from pactlens._models import SCHEMA_VERSION, Article, ArticleSummary, Meta, Usage
+from pactlens._prompts import load_prompt
+from pactlens._retry import async_retrying, is_retryable, retrying
+
+__all__ = ["Summariser", "asummarise", "summarise"]
+
+log = logging.getLogger("pactlens")
+
+_MODES = {
+    "tools": instructor.Mode.TOOLS,
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "json": instructor.Mode.JSON,
+}
+
+
+class _Counter:
+    """Counts requests and retries of one summarisation through instructor's hooks."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.retries = 0
+        self.hooks = instructor.hooks.Hooks()
+        self.hooks.on("completion:kwargs", self._sent)
+
+    def _sent(self, *args: Any, **kwargs: Any) -> None:
+        self.requests += 1
+
+    def retried(self, state: tenacity.RetryCallState) -> None:
+        self.retries += 1
+        exc = state.outcome.exception() if state.outcome else None
+        log.warning("pactlens: retrying after %s (attempt %d)", _describe(exc), state.attempt_number)
+
+
+def _describe(exc: BaseException | None) -> str:
+    if isinstance(exc, openai.APIStatusError):
+        return f"HTTP {exc.status_code}"
+    return type(exc).__name__ if exc else "an error"
+
+
+def _raw_output(completion: Any) -> str | None:
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        return None
+    if getattr(message, "tool_calls", None):
+        return str(message.tool_calls[0].function.arguments)
+    return None if message.content is None else str(message.content)
+
+
+def _unwrap(exc: InstructorRetryException) -> BaseException:
+    """instructor wraps transport errors too; give tenacity and callers the real one."""
+    cause = exc.__cause__
+    if isinstance(cause, (openai.APIError, openai.APIConnectionError)) or is_retryable(cause or exc):
+        return cause or exc
+    last = _raw_output(exc.last_completion)
+    hint = ""
+    if last is not None and len(last) > 0 and not last.rstrip().endswith("}"):
+        hint = " (the output looks cut off: raise Config(max_output_tokens=...))"
+    return ExtractionError(
+        f"the model gave no valid answer in {exc.n_attempts} attempt(s){hint}: {cause or exc}",
+        attempts=exc.n_attempts,
+        last_output=last,
+    )
+
+
+class Summariser:
+    """Summarises articles with one configuration, reusing clients and cache.
+
+    ``client`` accepts a ready ``openai.OpenAI`` or ``openai.AsyncOpenAI`` (Azure, a
+    proxy, a test client with a mock transport); its own retries are switched off, as
+    pactlens retries. ``sleep``/``asleep`` replace the waits between retries (tests).
+    """
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        client: openai.OpenAI | openai.AsyncOpenAI | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        asleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
+        self.config = config if config is not None else Config.from_env()
+        if client is not None and self.config.backend == "local":
+            raise ConfigError("backend='local' serves its own model: do not pass a client")
+        self._user_client = client
+        self._sleep = sleep
+        self._asleep = asleep
+        self._lock = threading.Lock()
+        self._sync: instructor.Instructor | None = None
+        self._async: instructor.AsyncInstructor | None = None
+        self._cache: SummaryCache | None = None
+        self.prompt = load_prompt("extract")
+        self.backend = "openai" if client is not None else self.config.resolved_backend
+        if client is None and self.config.backend == "auto" and self.backend == "local":
+            log.info(
+                "pactlens: no OPENAI_API_KEY or OPENAI_BASE_URL set: using the embedded "
+                "local model (Config(backend=...) or the environment decide otherwise)"
+            )
+        self.mode = _MODES.get(self.config.mode) or (
+            instructor.Mode.JSON_SCHEMA if self.backend == "local" else instructor.Mode.TOOLS
+        )
+        self.model = self.config.resolved_model
+
+    # -- public ----------------------------------------------------------------------
+
+    def summarise(self, article: str | Article) -> ArticleSummary:
+        started = time.perf_counter()
+        cleaned, key, hit = self._lookup(article)
+        if hit is not None:
+            return hit
+        prepared = prepare(cleaned)
+        prepared_at = time.perf_counter()
+        counter = _Counter()
+        kwargs = self._request(prepared, counter)
+        try:
+            for attempt in retrying(self.config.retry, sleep=self._sleep,
+                                    before_sleep=counter.retried):
+                with attempt:
+                    result = self._create(kwargs)
+        except (openai.APIError, openai.APIConnectionError) as e:
+            raise self._llm_error(e, counter) from e
+        return self._finish(prepared, result, counter, key, started, prepared_at)
+
+    async def asummarise(self, article: str | Article) -> ArticleSummary:
+        if isinstance(self._user_client, openai.OpenAI):
+            return await asyncio.to_thread(self.summarise, article)
+        started = time.perf_counter()
+        cleaned, key, hit = self._lookup(article)
+        if hit is not None:
+            return hit
+        prepared = prepare(cleaned)
+        prepared_at = time.perf_counter()
+        counter = _Counter()
+        kwargs = self._request(prepared, counter)
+        try:
+            async for attempt in async_retrying(self.config.retry, sleep=self._asleep,
+                                                before_sleep=counter.retried):
+                with attempt:
+                    result = await self._acreate(kwargs)
+        except (openai.APIError, openai.APIConnectionError) as e:
+            raise self._llm_error(e, counter) from e
+        return self._finish(prepared, result, counter, key, started, prepared_at)
+
+    def clean(self, article: str | Article) -> Article:
+        if isinstance(article, Article):
+            return article
+        return clean(article, max_chars=self.config.max_chars)
+
+    def cache_key(self, article: Article) -> str:
+        return cache_key(
+            article=article.model_dump(mode="json", exclude={"removed"}),
+            model=self.model,
+            temperature=self.config.temperature,
+            max_output_tokens=self.config.max_output_tokens,
+            mode=self.mode.value,
+            prompt=[self.prompt.name, self.prompt.version],
+            schema=[SCHEMA_VERSION, schema_hash(Extraction)],
+            pactlens=__version__,
+        )
+
+    def close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
+
+    def __enter__(self) -> Summariser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- internals -------------------------------------------------------------------
+
+    @property
+    def cache(self) -> SummaryCache | None:
+        if not self.config.cache:
+            return None
+        with self._lock:
+            if self._cache is None:
+                self._cache = SummaryCache(self.config.resolved_cache_dir)
+            return self._cache
+
+    def _lookup(self, article: str | Article) -> tuple[Article, str, ArticleSummary | None]:
+        cleaned = self.clean(article)
+        key = self.cache_key(cleaned)
+        cache = self.cache
+        return cleaned, key, cache.get(key) if cache is not None else None
+
+    def _request(self, prepared: Prepared, counter: _Counter) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "messages": self.prompt.render(**prepared.prompt_variables()),
+            "response_model": Extraction,
+            "max_retries": self.config.max_reasks,
+            "temperature": self.config.temperature,
+            "max_tokens": self.config.max_output_tokens,
+            "hooks": counter.hooks,
+        }
+
+    def _create(self, kwargs: dict[str, Any]) -> tuple[Extraction, Any]:
+        client = self._sync_client()
+        try:
+            return client.chat.completions.create_with_completion(**kwargs)
+        except InstructorRetryException as e:
+            raise _unwrap(e) from e
+
+    async def _acreate(self, kwargs: dict[str, Any]) -> tuple[Extraction, Any]:
+        client = self._async_client()
+        try:
+            return await client.chat.completions.create_with_completion(**kwargs)
+        except InstructorRetryException as e:
+            raise _unwrap(e) from e
+
+    def _llm_error(self, e: BaseException, counter: _Counter) -> LLMError:
+        where = self.config.base_url or ("the local model server" if self.backend == "local"
+                                         else "the OpenAI API")
+        what = "gave up after retrying" if is_retryable(e) else "refused the request"
+        return LLMError(f"{where} {what}: {_describe(e)}: {e}", original=e,
+                        attempts=counter.retries + 1)
+
+    def _finish(self, prepared: Prepared, result: tuple[Extraction, Any], counter: _Counter,
+                key: str, started: float, prepared_at: float) -> ArticleSummary:
+        extraction, completion = result
+        answered = time.perf_counter()
+        built = assemble(prepared, extraction)
+        usage = getattr(completion, "usage", None)
+        article = prepared.article
+        meta = Meta(
+            model=self.model,
+            backend=self.backend,
+            prompt_version=self.prompt.version,
+            pactlens_version=__version__,
+            usage=Usage(
+                prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+                completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
+                requests=counter.requests,
+                retries=counter.retries,
+            ),
+            grounding=built.report,
+            warnings=built.warnings,
+            timings={
+                "prepare": round(prepared_at - started, 4),
+                "llm": round(answered - prepared_at, 4),
+                "assemble": round(time.perf_counter() - answered, 4),
+                "total": round(time.perf_counter() - started, 4),
+            },
+        )
+        summary = ArticleSummary(
+            text=article.text, title=article.title, dateline=article.dateline,
+            source=article.source, summary=built.summary, parties=built.parties,
+            agreements=built.agreements, statements=built.statements, meta=meta,
+        )
+        cache = self.cache
+        if cache is not None:
+            cache.set(key, summary)
+        return summary
+
+    def _openai_kwargs(self) -> dict[str, Any]:
+        key = self.config.api_key.get_secret_value() if self.config.api_key else None
+        if key is None and self.config.base_url is None:
+            raise ConfigError("the openai backend needs OPENAI_API_KEY or a base_url")
+        return {"api_key": key or "not-needed", "base_url": self.config.base_url,
+                "max_retries": 0, "timeout": self.config.timeout}
+
+    def _sync_client(self) -> instructor.Instructor:
+        with self._lock:
+            if self._sync is None:
+                raw = self._user_client
+                if isinstance(raw, openai.AsyncOpenAI):
+                    raise ConfigError("this Summariser was given an AsyncOpenAI client: "
+                                      "use `await asummarise()`, or pass an openai.OpenAI")
+                if raw is not None:
+                    raw = raw.with_options(max_retries=0, timeout=self.config.timeout)
+                elif self.backend == "local":
+                    raw = self._local_clients()[0]
+                else:
+                    raw = openai.OpenAI(**self._openai_kwargs())
+                self._sync = instructor.from_openai(raw, mode=self.mode)
+            return self._sync
+
+    def _async_client(self) -> instructor.AsyncInstructor:
+        with self._lock:
+            if self._async is None:
+                raw = self._user_client
+                if raw is not None:
+                    raw = raw.with_options(max_retries=0, timeout=self.config.timeout)
+                elif self.backend == "local":
+                    raw = self._local_clients()[1]
+                else:
+                    raw = openai.AsyncOpenAI(**self._openai_kwargs())
+                assert isinstance(raw, openai.AsyncOpenAI)
+                self._async = instructor.from_openai(raw, mode=self.mode)
+            return self._async
+
+    def _local_clients(self) -> tuple[openai.OpenAI, openai.AsyncOpenAI]:
+        from pactlens._local import local_clients
+
+        return local_clients(self.config.resolved_cache_dir, timeout=self.config.timeout)
+
+
+_default: dict[Config, Summariser] = {}
+_default_lock = threading.Lock()
+
+
+def _summariser(config: Config | None) -> Summariser:
+    config = config if config is not None else Config.from_env()
+    with _default_lock:
+        if config not in _default:
+            _default[config] = Summariser(config)
+        return _default[config]
+
+
+def summarise(article: str | Article, *, config: Config | None = None) -> ArticleSummary:
+    """Summarise one article (raw text, HTML or a cleaned :class:`Article`)."""
+    return _summariser(config).summarise(article)
+
+
+async def asummarise(article: str | Article, *, config: Config | None = None) -> ArticleSummary:
+    """The async twin of :func:`summarise`."""
+    return await _summariser(config).asummarise(article)
