@@ -8,8 +8,6 @@
 The whole public API is re-exported here; everything in ``pactlens._*`` is private.
 """
 
-__version__ = "0.1.0"
-
 from pactlens._clean import clean
 from pactlens._config import Config, RetryPolicy
 from pactlens._errors import (
@@ -37,6 +35,7 @@ from pactlens._models import (
     Usage,
 )
 from pactlens._pipeline import Summariser, asummarise, summarise
+from pactlens._version import __version__
 
 __all__ = [
     "Agreement",

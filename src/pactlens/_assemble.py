@@ -300,7 +300,8 @@ def assemble(prepared: Prepared, extraction: Extraction) -> Assembled:
 
 def _agreement_for(agreements: list[Agreement], index: int) -> str | None:
     for agreement in agreements:
-        if any(s.start <= index < s.end for s in agreement.evidence):
+        spans = [*agreement.evidence, *(s for c in agreement.clauses for s in c.evidence)]
+        if any(s.start <= index < s.end for s in spans):
             return agreement.id
     return None
 

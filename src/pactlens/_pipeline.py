@@ -18,7 +18,6 @@ import openai
 import tenacity
 from instructor.core.exceptions import InstructorRetryException
 
-from pactlens import __version__
 from pactlens._assemble import Prepared, assemble, prepare
 from pactlens._cache import SummaryCache, cache_key
 from pactlens._clean import clean
@@ -28,6 +27,7 @@ from pactlens._extraction import Extraction, schema_hash
 from pactlens._models import SCHEMA_VERSION, Article, ArticleSummary, Meta, Usage
 from pactlens._prompts import load_prompt
 from pactlens._retry import async_retrying, is_retryable, retrying
+from pactlens._version import __version__
 
 __all__ = ["Summariser", "asummarise", "summarise"]
 

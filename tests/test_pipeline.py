@@ -1,0 +1,287 @@
+"""The whole pipeline against a scripted OpenAI-compatible exchange (no network)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+import pactlens
+from pactlens._assemble import prepare
+from scripted import Script, completion, error
+
+pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
+
+
+def sentence_no(raw: str, phrase: str) -> int:
+    prepared = prepare(pactlens.clean(raw))
+    for n, sentence in enumerate(prepared.sentences, start=1):
+        if phrase in sentence.text:
+            return n
+    raise AssertionError(f"no sentence holds {phrase!r}")
+
+
+def seed_answer(raw: str, **changes: Any) -> dict[str, Any]:
+    """What a good model answers for the seed, pointing at sentences by number."""
+    first = sentence_no(raw, "mutual defense clause")
+    answer: dict[str, Any] = {
+        "summary": "Russia and North Korea signed a strategic partnership pact with a mutual "
+        "defence clause. Putin said it provides mutual assistance against aggression.",
+        "parties": [
+            {"name": "Russia", "kind": "state", "aliases": ["Moscow"], "leaders": ["Vladimir Putin"]},
+            {"name": "North Korea", "kind": "state", "aliases": ["Pyongyang"], "leaders": ["Kim"]},
+            {"name": "Moscow", "kind": "state", "aliases": [], "leaders": []},
+        ],
+        "agreements": [
+            {
+                "name": "Comprehensive strategic partnership agreement",
+                "kind": "pact",
+                "status": "signed",
+                "parties": ["Russia", "North Korea"],
+                "signatories": ["Putin", "Kim"],
+                "date_words": "on Wednesday",
+                "place": None,
+                "scope": ["security", "trade", "investment", "cultural and humanitarian ties"],
+                "clauses": [{
+                    "topic": "mutual defence",
+                    "summary": "Each party helps the other repel external aggression.",
+                    "obliged": ["Russia", "North Korea"],
+                    "condition": "aggression against one of the parties",
+                    "sentences": [first, sentence_no(raw, "mutual assistance in the event")],
+                }],
+                "sentences": [first, sentence_no(raw, "details of the Russia-North Korea")],
+            },
+            {
+                "name": "Arms deal",
+                "kind": "trade_deal",
+                "status": "speculative",
+                "parties": ["North Korea", "Russia"],
+                "sentences": [sentence_no(raw, "Pyongyang supplying Moscow")],
+            },
+        ],
+        "quote_speakers": [],
+        "reported": [
+            {"speaker": "Vladimir Putin", "cue": "said", "sentence": first},
+            {"speaker": "Putin", "cue": "drew attention", "sentence": sentence_no(raw, "drew attention")},
+            {"speaker": "Putin and Kim", "cue": "described", "sentence": sentence_no(raw, "Both leaders")},
+            {"speaker": "Putin", "cue": "said", "sentence": 999},
+        ],
+    }
+    answer.update(changes)
+    return answer
+
+
+def config(tmp_path: Path, **kwargs: Any) -> pactlens.Config:
+    kwargs.setdefault("cache_dir", tmp_path / "cache")
+    kwargs.setdefault("model", "test-model")
+    return pactlens.Config(**kwargs)
+
+
+def summariser(script: Script, cfg: pactlens.Config) -> pactlens.Summariser:
+    return pactlens.Summariser(cfg, client=script.client(), sleep=lambda s: None)
+
+
+def test_happy_path_on_the_seed(seed_raw: str, tmp_path: Path) -> None:
+    script = Script([seed_answer(seed_raw)])
+    summary = summariser(script, config(tmp_path)).summarise(seed_raw)
+
+    assert len(script.requests) == 1
+    assert summary.title == "Russia-North Korea sign strategic partnership pact"
+    assert summary.dateline is not None and summary.dateline.date == dt.date(2024, 6, 21)
+
+    parties = {p.name: p for p in summary.parties}
+    assert set(parties) == {"Russia", "North Korea"}  # "Moscow" folded into Russia
+    assert "Moscow" in parties["Russia"].aliases
+    assert "Pyongyang" in parties["North Korea"].aliases
+    assert parties["Russia"].representatives[0].role == "President"
+
+    pact, arms = summary.agreements
+    assert pact.status == "signed" and pact.date == dt.date(2024, 6, 19)
+    assert pact.date_phrase is not None and "Wednesday" in pact.date_phrase
+    assert set(pact.party_ids) == {parties["Russia"].id, parties["North Korea"].id}
+    assert pact.caveats and "not immediately clear" in pact.caveats[0]
+    assert pact.clauses[0].evidence and pact.clauses[0].obligations
+    assert arms.status == "speculative" and arms.date is None
+
+    direct = [s for s in summary.statements if s.kind == "direct"]
+    assert [s.text[:20] for s in direct] == ["The comprehensive pa", "This is not just sta"]
+    for s in summary.statements:
+        assert s.span is not None and summary.text[s.span.start : s.span.end] == s.span.text
+    assert all("Putin" in s.speaker for s in direct)
+    assert all(s.speaker_id == parties["Russia"].id for s in direct)
+    assert direct[0].agreement_id == pact.id
+    indirect = [s for s in summary.statements if s.kind == "indirect"]
+    assert {s.speaker for s in indirect} == {"Vladimir Putin", "Putin", "Putin and Kim"}
+    assert any("sentence [999]" in d for d in summary.meta.grounding.dropped)
+
+    meta = summary.meta
+    assert meta.cached is False and meta.model == "test-model" and meta.backend == "openai"
+    assert meta.usage.prompt_tokens == 900 and meta.usage.requests == 1
+    assert meta.prompt_version == pactlens.Summariser(config(tmp_path)).prompt.version
+
+
+def test_request_sends_numbered_sentences_and_quotes(seed_raw: str, tmp_path: Path) -> None:
+    script = Script([seed_answer(seed_raw)])
+    summariser(script, config(tmp_path, temperature=0.3)).summarise(seed_raw)
+    body = script.bodies()[0]
+    prompt = "\n".join(m["content"] for m in body["messages"])
+    assert "[1] Islamabad, 21 June 2024 (TDI)" in prompt
+    assert "Q1 in [" in prompt and "said by" in prompt
+    assert "Also Read" not in prompt and "Most Popular" not in prompt
+    assert body["model"] == "test-model" and body["temperature"] == 0.3
+    assert "sk-test-secret" not in json.dumps(body)
+
+
+def test_429_with_retry_after_then_success(seed_raw: str, tmp_path: Path) -> None:
+    waits: list[float] = []
+    script = Script([error(429, headers={"Retry-After": "7"}), seed_answer(seed_raw)])
+    s = pactlens.Summariser(config(tmp_path), client=script.client(), sleep=waits.append)
+    summary = s.summarise(seed_raw)
+    assert waits == [7.0]
+    assert summary.meta.usage.retries == 1 and len(script.requests) == 2
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_server_errors_are_retried(seed_raw: str, tmp_path: Path, status: int) -> None:
+    script = Script([error(status), error(status), seed_answer(seed_raw)])
+    summary = summariser(script, config(tmp_path)).summarise(seed_raw)
+    assert summary.meta.usage.retries == 2 and len(script.requests) == 3
+
+
+def test_timeout_is_retried(seed_raw: str, tmp_path: Path) -> None:
+    script = Script([httpx.ReadTimeout("scripted timeout"), seed_answer(seed_raw)])
+    summary = summariser(script, config(tmp_path)).summarise(seed_raw)
+    assert summary.meta.usage.retries == 1
+
+
+def test_retries_exhausted_raise_llm_error(seed_raw: str, tmp_path: Path) -> None:
+    policy = pactlens.RetryPolicy(max_attempts=3)
+    script = Script([error(503)] * 3)
+    with pytest.raises(pactlens.LLMError) as info:
+        summariser(script, config(tmp_path, retry=policy)).summarise(seed_raw)
+    assert info.value.attempts == 3 and len(script.requests) == 3
+    assert "503" in str(info.value)
+    assert info.value.original is not None
+
+
+def test_client_errors_are_not_retried(seed_raw: str, tmp_path: Path) -> None:
+    script = Script([error(401)])
+    with pytest.raises(pactlens.LLMError, match="refused"):
+        summariser(script, config(tmp_path)).summarise(seed_raw)
+    assert len(script.requests) == 1
+
+
+def test_malformed_json_is_reasked(seed_raw: str, tmp_path: Path) -> None:
+    script = Script([completion('{"summary": "Russia and'), seed_answer(seed_raw)])
+    summary = summariser(script, config(tmp_path)).summarise(seed_raw)
+    assert summary.meta.usage.requests == 2
+    assert "Extraction" in script.bodies()[1]["messages"][-1]["content"] or len(
+        script.bodies()[1]["messages"]) > len(script.bodies()[0]["messages"])
+
+
+def test_schema_invalid_then_valid_reask(seed_raw: str, tmp_path: Path) -> None:
+    bad = seed_answer(seed_raw)
+    bad["agreements"][0]["status"] = "kind of signed"
+    script = Script([bad, seed_answer(seed_raw)])
+    summary = summariser(script, config(tmp_path)).summarise(seed_raw)
+    assert summary.agreements[0].status == "signed"
+    reask = script.bodies()[1]["messages"]
+    assert any("kind of signed" in json.dumps(m) for m in reask)  # the error was shown
+
+
+def test_never_valid_raises_extraction_error_with_last_output(seed_raw: str, tmp_path: Path) -> None:
+    script = Script([completion('{"summary": ""}')] * 3)
+    with pytest.raises(pactlens.ExtractionError) as info:
+        summariser(script, config(tmp_path, max_reasks=2)).summarise(seed_raw)
+    assert info.value.attempts == 3
+    assert info.value.last_output == '{"summary": ""}'
+
+
+def test_second_call_is_served_from_cache(seed_raw: str, tmp_path: Path) -> None:
+    script = Script([seed_answer(seed_raw)])
+    s = summariser(script, config(tmp_path))
+    first = s.summarise(seed_raw)
+    second = s.summarise(seed_raw)
+    assert len(script.requests) == 1
+    assert second.meta.cached is True and first.meta.cached is False
+    assert second.model_dump(exclude={"meta"}) == first.model_dump(exclude={"meta"})
+    # a new Summariser over the same folder hits too: the cache is on disk
+    again = summariser(Script([]), config(tmp_path)).summarise(seed_raw)
+    assert again.meta.cached is True
+
+
+def test_cache_off_sends_every_time(seed_raw: str, tmp_path: Path) -> None:
+    script = Script([seed_answer(seed_raw), seed_answer(seed_raw)])
+    s = summariser(script, config(tmp_path, cache=False))
+    s.summarise(seed_raw)
+    s.summarise(seed_raw)
+    assert len(script.requests) == 2
+    assert not (tmp_path / "cache").exists()
+
+
+def test_corrupted_cache_entry_is_recomputed(seed_raw: str, tmp_path: Path) -> None:
+    script = Script([seed_answer(seed_raw), seed_answer(seed_raw)])
+    s = summariser(script, config(tmp_path))
+    s.summarise(seed_raw)
+    key = s.cache_key(s.clean(seed_raw))
+    assert s.cache is not None
+    s.cache._cache.set(key, '{"text": "tampered"')
+    summary = s.summarise(seed_raw)
+    assert summary.meta.cached is False and len(script.requests) == 2
+
+
+@pytest.mark.parametrize(
+    "change", [{"model": "other-model"}, {"temperature": 0.7}, {"max_output_tokens": 999}]
+)
+def test_cache_key_changes_with_settings(seed_raw: str, tmp_path: Path, change: dict[str, Any]) -> None:
+    base = pactlens.Summariser(config(tmp_path), client=Script([]).client())
+    other = pactlens.Summariser(config(tmp_path, **change), client=Script([]).client())
+    article = base.clean(seed_raw)
+    assert base.cache_key(article) != other.cache_key(article)
+
+
+def test_cache_key_changes_with_prompt_version(seed_raw: str, tmp_path: Path) -> None:
+    s = pactlens.Summariser(config(tmp_path), client=Script([]).client())
+    article = s.clean(seed_raw)
+    before = s.cache_key(article)
+    s.prompt = s.prompt.model_copy(update={"version": s.prompt.version + ".1"})
+    assert s.cache_key(article) != before
+
+
+def test_api_key_never_in_cache(seed_raw: str, tmp_path: Path) -> None:
+    secret = "sk-very-secret-key-123"
+    script = Script([seed_answer(seed_raw)])
+    s = summariser(script, config(tmp_path, api_key=secret))
+    s.summarise(seed_raw)
+    assert secret not in repr(s.config) and secret not in str(s.config.model_dump())
+    for path in (tmp_path / "cache").rglob("*"):
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes()
+
+
+async def test_async_path(seed_raw: str, tmp_path: Path) -> None:
+    script = Script([error(429), seed_answer(seed_raw)])
+
+    async def no_sleep(seconds: float) -> None:
+        return None
+
+    cfg = config(tmp_path, cache=False)
+    s = pactlens.Summariser(cfg, client=script.async_client(), asleep=no_sleep)
+    summary = await s.asummarise(seed_raw)
+    assert summary.agreements[0].date == dt.date(2024, 6, 19)
+    assert summary.meta.usage.retries == 1
+    with pytest.raises(pactlens.ConfigError, match="asummarise"):
+        s.summarise(seed_raw)
+
+
+def test_direct_quote_not_in_text_is_never_direct(seed_raw: str, tmp_path: Path) -> None:
+    # The model can only point at quotations pactlens found; a speaker for a quotation
+    # that does not exist is dropped and recorded, never turned into a quote.
+    answer = seed_answer(seed_raw, quote_speakers=[{"quote": 9, "speaker": "Kim"}])
+    summary = summariser(Script([answer]), config(tmp_path)).summarise(seed_raw)
+    assert all(s.speaker != "Kim" for s in summary.statements if s.kind == "direct")
+    assert any("Q9" in d for d in summary.meta.grounding.dropped)

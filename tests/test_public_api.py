@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pactlens
+from pactlens._prompts import data_dir, load_prompt
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_all_is_exactly_the_public_names() -> None:
+    public = {name for name in dir(pactlens) if not name.startswith("_")}
+    assert set(pactlens.__all__) == public
+    assert pactlens.__all__ == sorted(pactlens.__all__)
+
+
+def test_errors_share_one_root() -> None:
+    for name in ("ConfigError", "InputError", "LLMError", "ExtractionError", "CacheError",
+                 "BackendUnavailable"):
+        assert issubclass(getattr(pactlens, name), pactlens.PactlensError)
+
+
+def test_committed_schema_matches_the_models() -> None:
+    committed = json.loads((ROOT / "schemas" / "article_summary.schema.json").read_text("utf-8"))
+    assert committed == pactlens.ArticleSummary.model_json_schema(), (
+        "schemas/ drifted from the models: run `python -m pactlens schema --write schemas`"
+    )
+
+
+def test_prompt_loads_and_declares_its_variables() -> None:
+    prompt = load_prompt("extract")
+    assert prompt.version
+    messages = prompt.render(**{v: f"<{v}>" for v in prompt.variables})
+    assert "<sentences>" in messages[1]["content"]
+    assert data_dir("prompts").is_dir()
+
+
+def test_config_from_env_reads_the_edge_only() -> None:
+    env = {"OPENAI_API_KEY": "sk-x", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
+           "PACTLENS_MODEL": "m", "PACTLENS_CACHE_DIR": "/tmp/pl"}
+    config = pactlens.Config.from_env(env, model="explicit")
+    assert config.model == "explicit" and config.base_url == "http://127.0.0.1:9/v1"
+    assert config.cache_dir == Path("/tmp/pl") and config.resolved_backend == "openai"
+    assert "sk-x" not in repr(config)
+    assert pactlens.Config.from_env({}).resolved_backend == "local"
+    assert pactlens.Config.from_env(env, backend="local", base_url=None).resolved_backend == "local"
