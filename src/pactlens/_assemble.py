@@ -28,6 +28,7 @@ from pactlens._models import (
     Span,
     Statement,
 )
+from pactlens._reported import find_reported
 
 __all__ = ["Assembled", "Prepared", "assemble", "prepare", "split_sentences"]
 
@@ -148,8 +149,13 @@ class _Parties:
         self.by_key: dict[str, dict[str, object]] = {}
         self.order: list[str] = []
 
-    def add(self, name: str, kind: str = "other", aliases: list[str] | None = None,
-            leaders: list[str] | None = None) -> str:
+    def add(
+        self,
+        name: str,
+        kind: str = "other",
+        aliases: list[str] | None = None,
+        leaders: list[str] | None = None,
+    ) -> str:
         name = " ".join(name.split())
         canonical = _gazetteer.canonical(name) or name
         key = canonical.casefold()
@@ -177,10 +183,13 @@ class _Parties:
         for key in self.order:
             entry = self.by_key[key]
             name = str(entry["name"])
-            aliases = list(dict.fromkeys(  # type: ignore[call-overload]
-                a for a in [*entry["aliases"], *_gazetteer.ALIASES.get(name, ())]  # type: ignore[misc]
-                if a.casefold() != name.casefold() and _ground.find_mentions(self.text, [a])
-            ))
+            aliases = list(
+                dict.fromkeys(  # type: ignore[call-overload]
+                    a
+                    for a in [*entry["aliases"], *_gazetteer.ALIASES.get(name, ())]  # type: ignore[misc]
+                    if a.casefold() != name.casefold() and _ground.find_mentions(self.text, [a])
+                )
+            )
             mentions = _ground.find_mentions(self.text, [name, *aliases])
             if not mentions:
                 report.dropped.append(f"party {name!r}: not mentioned in the text")
@@ -229,8 +238,9 @@ def _speaker_party(parties: list[Party], speaker: str) -> str | None:
     return _party_id(parties, speaker)
 
 
-def _sentence_spans(prepared: Prepared, numbers: list[int], what: str,
-                    report: GroundingReport) -> list[Span]:
+def _sentence_spans(
+    prepared: Prepared, numbers: list[int], what: str, report: GroundingReport
+) -> list[Span]:
     spans = []
     for number in dict.fromkeys(numbers):
         if 1 <= number <= len(prepared.sentences):
@@ -240,8 +250,11 @@ def _sentence_spans(prepared: Prepared, numbers: list[int], what: str,
     return spans
 
 
-def _date_of(found: ExtractedAgreement, evidence: list[Span], article: Article,
-             ) -> tuple[_dates.ResolvedDate | None, str | None]:
+def _date_of(
+    found: ExtractedAgreement,
+    evidence: list[Span],
+    article: Article,
+) -> tuple[_dates.ResolvedDate | None, str | None]:
     anchor = article.dateline.date if article.dateline else None
     if anchor is None:
         return None, found.date_words
@@ -249,8 +262,12 @@ def _date_of(found: ExtractedAgreement, evidence: list[Span], article: Article,
     dateline_raw = (article.dateline.raw or "") if article.dateline else ""
     if found.date_words and found.date_words.strip() and found.date_words not in dateline_raw:
         candidates.append(found.date_words)
-    candidates += [s.text for span in evidence for s in _dates.find_date_phrases(span.text)
-                   if s.text not in dateline_raw]
+    candidates += [
+        s.text
+        for span in evidence
+        for s in _dates.find_date_phrases(span.text)
+        if s.text not in dateline_raw
+    ]
     for phrase in candidates:
         resolved = _dates.resolve(phrase, anchor)
         if resolved is not None:
@@ -277,22 +294,43 @@ def assemble(prepared: Prepared, extraction: Extraction) -> Assembled:
             spans = _sentence_spans(prepared, c.sentences, f"clause {c.topic!r}", report)
             if not spans:
                 report.ungrounded_clauses += 1
-            clauses.append(Clause(
-                topic=c.topic, summary=c.summary, condition=c.condition or None, evidence=spans,
-                obligations=[Obligation(party=_party_id(parties, o) or o, duty=c.summary)
-                             for o in c.obliged],
-            ))
+            clauses.append(
+                Clause(
+                    topic=c.topic,
+                    summary=c.summary,
+                    condition=c.condition or None,
+                    evidence=spans,
+                    obligations=[
+                        Obligation(party=_party_id(parties, o) or o, duty=c.summary)
+                        for o in c.obliged
+                    ],
+                )
+            )
         resolved, phrase = _date_of(found, evidence, article)
         ids = [pid for name in found.parties if (pid := _party_id(parties, name))]
-        agreements.append(Agreement(
-            id=f"a{n}", name=found.name, kind=found.kind, status=found.status,
-            party_ids=list(dict.fromkeys(ids)),
-            signatories=[s for s in found.signatories if _ground.find_mentions(text, [s])],
-            date=resolved.value if resolved else None, date_phrase=phrase,
-            place=found.place or None, scope=list(dict.fromkeys(found.scope)),
-            clauses=clauses, evidence=evidence,
-            caveats=[s.text.strip() for s in evidence if _HEDGES.search(s.text)],
-        ))
+        if not ids:  # the model named none: take the parties its evidence mentions
+            ids = [
+                p.id
+                for p in parties
+                if any(e.start <= m.start < e.end for m in p.mentions for e in evidence)
+            ]
+        agreements.append(
+            Agreement(
+                id=f"a{n}",
+                name=found.name,
+                kind=found.kind,
+                status=found.status,
+                party_ids=list(dict.fromkeys(ids)),
+                signatories=[s for s in found.signatories if _ground.find_mentions(text, [s])],
+                date=resolved.value if resolved else None,
+                date_phrase=phrase,
+                place=found.place or None,
+                scope=list(dict.fromkeys(found.scope)),
+                clauses=clauses,
+                evidence=evidence,
+                caveats=[s.text.strip() for s in evidence if _HEDGES.search(s.text)],
+            )
+        )
 
     statements = _statements(prepared, extraction, parties, agreements, report)
     return Assembled(extraction.summary, parties, agreements, statements, report)
@@ -306,8 +344,13 @@ def _agreement_for(agreements: list[Agreement], index: int) -> str | None:
     return None
 
 
-def _statements(prepared: Prepared, extraction: Extraction, parties: list[Party],
-                agreements: list[Agreement], report: GroundingReport) -> list[Statement]:
+def _statements(
+    prepared: Prepared,
+    extraction: Extraction,
+    parties: list[Party],
+    agreements: list[Agreement],
+    report: GroundingReport,
+) -> list[Statement]:
     text = prepared.article.text
     asked = {}
     for item in extraction.quote_speakers:
@@ -321,33 +364,56 @@ def _statements(prepared: Prepared, extraction: Extraction, parties: list[Party]
         span = attribution.quote.span
         speaker = attribution.speaker or asked.get(n) or "unknown"
         quoted_sentences.add(prepared.sentence_of(span.start) or 0)
-        statements.append(Statement(
-            id=f"s{len(statements) + 1}", speaker=speaker,
-            speaker_id=_speaker_party(parties, speaker), speaker_span=attribution.speaker_span,
-            kind="direct", text=span.text, span=span, cue=attribution.cue,
-            agreement_id=_agreement_for(agreements, span.start),
-            flags=[] if speaker != "unknown" else ["unattributed"],
-        ))
+        statements.append(
+            Statement(
+                id=f"s{len(statements) + 1}",
+                speaker=speaker,
+                speaker_id=_speaker_party(parties, speaker),
+                speaker_span=attribution.speaker_span,
+                kind="direct",
+                text=span.text,
+                span=span,
+                cue=attribution.cue,
+                agreement_id=_agreement_for(agreements, span.start),
+                flags=[] if speaker != "unknown" else ["unattributed"],
+            )
+        )
+    model_says = {r.sentence: r.speaker.strip() for r in extraction.reported}
+    claims: list[tuple[int, str, str | None, Span | None]] = []
+    for r in find_reported(text, prepared.sentences, skip=quoted_sentences):
+        # "both leaders", "he": the model may know who; the rule keeps the mention.
+        speaker = r.speaker if r.by_name else model_says.get(r.sentence) or r.speaker
+        claims.append((r.sentence, speaker, r.cue, r.speaker_span))
     for item in extraction.reported:
         if not 1 <= item.sentence <= len(prepared.sentences):
             report.dropped.append(f"statement by {item.speaker!r}: no sentence [{item.sentence}]")
-            continue
-        if item.sentence in quoted_sentences:
-            continue  # the direct quote already carries it
-        sentence = prepared.sentences[item.sentence - 1]
-        mention = next(iter(_ground.find_mentions(sentence.text, [item.speaker,
-                                                                 item.speaker.split()[-1]])), None)
-        speaker_span = None
-        if mention is not None:
-            start = sentence.start + mention.start
-            speaker_span = Span(start=start, end=start + len(mention.text), text=mention.text)
-        cue = item.cue if item.cue and item.cue.casefold() in sentence.text.casefold() else None
-        statements.append(Statement(
-            id=f"s{len(statements) + 1}", speaker=item.speaker.strip(),
-            speaker_id=_speaker_party(parties, item.speaker), speaker_span=speaker_span,
-            kind="indirect", text=sentence.text.strip(), span=_strip(sentence, text), cue=cue,
-            agreement_id=_agreement_for(agreements, sentence.start),
-        ))
+        else:
+            claims.append((item.sentence, item.speaker.strip(), item.cue, None))
+    covered = set(quoted_sentences)
+    for number, speaker, cue, speaker_span in claims:
+        if number in covered or not speaker:
+            continue  # one statement per sentence: a quotation or the rule comes first
+        covered.add(number)
+        sentence = _strip(prepared.sentences[number - 1], text)
+        if speaker_span is None:
+            names = [speaker, speaker.split()[-1]]
+            mention = next(iter(_ground.find_mentions(sentence.text, names)), None)
+            if mention is not None:
+                start = sentence.start + mention.start
+                speaker_span = Span(start=start, end=start + len(mention.text), text=mention.text)
+        statements.append(
+            Statement(
+                id=f"s{len(statements) + 1}",
+                speaker=speaker,
+                speaker_id=_speaker_party(parties, speaker),
+                speaker_span=speaker_span,
+                kind="indirect",
+                text=sentence.text,
+                span=sentence,
+                cue=cue if cue and cue.casefold() in sentence.text.casefold() else None,
+                agreement_id=_agreement_for(agreements, sentence.start),
+            )
+        )
     return statements
 
 
