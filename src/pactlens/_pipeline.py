@@ -55,7 +55,9 @@ class _Counter:
     def retried(self, state: tenacity.RetryCallState) -> None:
         self.retries += 1
         exc = state.outcome.exception() if state.outcome else None
-        log.warning("pactlens: retrying after %s (attempt %d)", _describe(exc), state.attempt_number)
+        log.warning(
+            "pactlens: retrying after %s (attempt %d)", _describe(exc), state.attempt_number
+        )
 
 
 def _describe(exc: BaseException | None) -> str:
@@ -77,7 +79,9 @@ def _raw_output(completion: Any) -> str | None:
 def _unwrap(exc: InstructorRetryException) -> BaseException:
     """instructor wraps transport errors too; give tenacity and callers the real one."""
     cause = exc.__cause__
-    if isinstance(cause, (openai.APIError, openai.APIConnectionError)) or is_retryable(cause or exc):
+    if isinstance(cause, (openai.APIError, openai.APIConnectionError)) or is_retryable(
+        cause or exc
+    ):
         return cause or exc
     last = _raw_output(exc.last_completion)
     hint = ""
@@ -140,8 +144,9 @@ class Summariser:
         counter = _Counter()
         kwargs = self._request(prepared, counter)
         try:
-            for attempt in retrying(self.config.retry, sleep=self._sleep,
-                                    before_sleep=counter.retried):
+            for attempt in retrying(
+                self.config.retry, sleep=self._sleep, before_sleep=counter.retried
+            ):
                 with attempt:
                     result = self._create(kwargs)
         except (openai.APIError, openai.APIConnectionError) as e:
@@ -160,8 +165,9 @@ class Summariser:
         counter = _Counter()
         kwargs = self._request(prepared, counter)
         try:
-            async for attempt in async_retrying(self.config.retry, sleep=self._asleep,
-                                                before_sleep=counter.retried):
+            async for attempt in async_retrying(
+                self.config.retry, sleep=self._asleep, before_sleep=counter.retried
+            ):
                 with attempt:
                     result = await self._acreate(kwargs)
         except (openai.APIError, openai.APIConnectionError) as e:
@@ -239,14 +245,23 @@ class Summariser:
             raise _unwrap(e) from e
 
     def _llm_error(self, e: BaseException, counter: _Counter) -> LLMError:
-        where = self.config.base_url or ("the local model server" if self.backend == "local"
-                                         else "the OpenAI API")
+        where = self.config.base_url or (
+            "the local model server" if self.backend == "local" else "the OpenAI API"
+        )
         what = "gave up after retrying" if is_retryable(e) else "refused the request"
-        return LLMError(f"{where} {what}: {_describe(e)}: {e}", original=e,
-                        attempts=counter.retries + 1)
+        return LLMError(
+            f"{where} {what}: {_describe(e)}: {e}", original=e, attempts=counter.retries + 1
+        )
 
-    def _finish(self, prepared: Prepared, result: tuple[Extraction, Any], counter: _Counter,
-                key: str, started: float, prepared_at: float) -> ArticleSummary:
+    def _finish(
+        self,
+        prepared: Prepared,
+        result: tuple[Extraction, Any],
+        counter: _Counter,
+        key: str,
+        started: float,
+        prepared_at: float,
+    ) -> ArticleSummary:
         extraction, completion = result
         answered = time.perf_counter()
         built = assemble(prepared, extraction)
@@ -273,9 +288,15 @@ class Summariser:
             },
         )
         summary = ArticleSummary(
-            text=article.text, title=article.title, dateline=article.dateline,
-            source=article.source, summary=built.summary, parties=built.parties,
-            agreements=built.agreements, statements=built.statements, meta=meta,
+            text=article.text,
+            title=article.title,
+            dateline=article.dateline,
+            source=article.source,
+            summary=built.summary,
+            parties=built.parties,
+            agreements=built.agreements,
+            statements=built.statements,
+            meta=meta,
         )
         cache = self.cache
         if cache is not None:
@@ -286,16 +307,22 @@ class Summariser:
         key = self.config.api_key.get_secret_value() if self.config.api_key else None
         if key is None and self.config.base_url is None:
             raise ConfigError("the openai backend needs OPENAI_API_KEY or a base_url")
-        return {"api_key": key or "not-needed", "base_url": self.config.base_url,
-                "max_retries": 0, "timeout": self.config.timeout}
+        return {
+            "api_key": key or "not-needed",
+            "base_url": self.config.base_url,
+            "max_retries": 0,
+            "timeout": self.config.timeout,
+        }
 
     def _sync_client(self) -> instructor.Instructor:
         with self._lock:
             if self._sync is None:
                 raw = self._user_client
                 if isinstance(raw, openai.AsyncOpenAI):
-                    raise ConfigError("this Summariser was given an AsyncOpenAI client: "
-                                      "use `await asummarise()`, or pass an openai.OpenAI")
+                    raise ConfigError(
+                        "this Summariser was given an AsyncOpenAI client: "
+                        "use `await asummarise()`, or pass an openai.OpenAI"
+                    )
                 if raw is not None:
                     raw = raw.with_options(max_retries=0, timeout=self.config.timeout)
                 elif self.backend == "local":
