@@ -44,7 +44,7 @@ def seed_answer(raw: str, **changes: Any) -> dict[str, Any]:
                 "parties": ["Russia", "North Korea"],
                 "signatories": ["Putin", "Kim"],
                 "date_words": "on Wednesday",
-                "place": None,
+                "place": "Islamabad",
                 "scope": ["security", "trade", "investment", "cultural and humanitarian ties"],
                 "clauses": [{
                     "topic": "mutual defence",
@@ -60,6 +60,11 @@ def seed_answer(raw: str, **changes: Any) -> dict[str, Any]:
                 "kind": "trade_deal",
                 "status": "speculative",
                 "parties": ["North Korea", "Russia"],
+                "signatories": [],
+                "date_words": None,
+                "place": None,
+                "scope": ["munitions", "economic assistance"],
+                "clauses": [],
                 "sentences": [sentence_no(raw, "Pyongyang supplying Moscow")],
             },
         ],
@@ -105,6 +110,7 @@ def test_happy_path_on_the_seed(seed_raw: str, tmp_path: Path) -> None:
     assert set(pact.party_ids) == {parties["Russia"].id, parties["North Korea"].id}
     assert pact.caveats and "not immediately clear" in pact.caveats[0]
     assert pact.clauses[0].evidence and pact.clauses[0].obligations
+    assert pact.place is None  # the model's "Islamabad" is only the dateline's place
     assert arms.status == "speculative" and arms.date is None
 
     direct = [s for s in summary.statements if s.kind == "direct"]

@@ -324,7 +324,7 @@ def assemble(prepared: Prepared, extraction: Extraction) -> Assembled:
                 signatories=[s for s in found.signatories if _ground.find_mentions(text, [s])],
                 date=resolved.value if resolved else None,
                 date_phrase=phrase,
-                place=found.place or None,
+                place=_place(found.place, article),
                 scope=list(dict.fromkeys(found.scope)),
                 clauses=clauses,
                 evidence=evidence,
@@ -334,6 +334,29 @@ def assemble(prepared: Prepared, extraction: Extraction) -> Assembled:
 
     statements = _statements(prepared, extraction, parties, agreements, report)
     return Assembled(extraction.summary, parties, agreements, statements, report)
+
+
+def _nullish(value: str | None) -> str | None:
+    """Small models write "none" or "N/A" where they mean null."""
+    if value is None or value.strip().casefold() in {"", "none", "null", "n/a", "na", "-"}:
+        return None
+    return value.strip()
+
+
+def _place(place: str | None, article: Article) -> str | None:
+    """The dateline says where the story was filed, not where a deal was made."""
+    place = _nullish(place)
+    dateline = article.dateline
+    if place is None or dateline is None or dateline.place is None:
+        return place
+    if place.casefold() != dateline.place.casefold():
+        return place
+    body = (
+        article.text[len(dateline.raw or "") :]
+        if article.text.startswith(dateline.raw or "\0")
+        else article.text
+    )
+    return place if _ground.find_mentions(body, [place]) else None
 
 
 def _agreement_for(agreements: list[Agreement], index: int) -> str | None:

@@ -35,34 +35,34 @@ class ExtractedParty(_Lean):
     name: str = Field(description="Canonical name, e.g. Russia (not Moscow).")
     kind: PartyKind
     aliases: list[str] = Field(
-        default_factory=list, max_length=4, description="Other names used in the text."
+        max_length=4, description="Other names used in the text."
     )
     leaders: list[str] = Field(
-        default_factory=list, max_length=3, description="People acting for it, as written."
+        max_length=3, description="People acting for it, as written."
     )
 
 
 class ExtractedClause(_Lean):
     topic: str = Field(description="A few words, e.g. mutual defence.")
     summary: str
-    obliged: list[str] = Field(default_factory=list, max_length=4, description="Party names.")
-    condition: str | None = None
-    sentences: list[int] = Field(default_factory=list, max_length=3)
+    obliged: list[str] = Field(max_length=4, description="Party names.")
+    condition: str | None
+    sentences: list[int] = Field(max_length=3)
 
 
 class ExtractedAgreement(_Lean):
     name: str
     kind: AgreementKind
     status: AgreementStatus
-    parties: list[str] = Field(default_factory=list, max_length=6)
-    signatories: list[str] = Field(default_factory=list, max_length=4)
+    parties: list[str] = Field(max_length=6)
+    signatories: list[str] = Field(max_length=4)
     date_words: str | None = Field(
-        default=None, description="The words of the text that date it, e.g. on Wednesday."
+        description="The words of the text that date it, e.g. on Wednesday."
     )
-    place: str | None = None
-    scope: list[str] = Field(default_factory=list, max_length=6)
-    clauses: list[ExtractedClause] = Field(default_factory=list, max_length=4)
-    sentences: list[int] = Field(default_factory=list, max_length=4)
+    place: str | None
+    scope: list[str] = Field(max_length=6)
+    clauses: list[ExtractedClause] = Field(max_length=4)
+    sentences: list[int] = Field(max_length=4)
 
 
 class QuoteSpeaker(_Lean):
@@ -72,19 +72,20 @@ class QuoteSpeaker(_Lean):
 
 class ExtractedStatement(_Lean):
     speaker: str
-    cue: str | None = Field(default=None, description="The reporting verb, e.g. said.")
+    cue: str | None = Field(description="The reporting verb, e.g. said.")
     sentence: int
-    about_agreement: str | None = None
 
 
 class Extraction(_Lean):
-    summary: str = Field(description="A neutral abstract of two to four sentences.")
-    parties: list[ExtractedParty] = Field(default_factory=list, max_length=8)
-    agreements: list[ExtractedAgreement] = Field(default_factory=list, max_length=5)
-    quote_speakers: list[QuoteSpeaker] = Field(default_factory=list, max_length=20)
+    # Field order is generation order under constrained decoding: the facts first, the
+    # abstract last, so a small model writes the summary from what it has extracted.
+    parties: list[ExtractedParty] = Field(max_length=8)
+    agreements: list[ExtractedAgreement] = Field(max_length=5)
+    quote_speakers: list[QuoteSpeaker] = Field(max_length=20)
     reported: list[ExtractedStatement] = Field(
-        default_factory=list, max_length=10, description="Indirect (reported) statements."
+        max_length=10, description="Indirect (reported) statements."
     )
+    summary: str = Field(description="A neutral abstract of two to four sentences.")
 
     @field_validator("summary")
     @classmethod
@@ -98,4 +99,3 @@ def schema_hash(model: type[BaseModel]) -> str:
     """A short, stable hash of a model's JSON Schema (feeds the cache key)."""
     schema = json.dumps(model.model_json_schema(), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(schema.encode()).hexdigest()[:16]
-
