@@ -42,14 +42,12 @@ def seed_answer(raw: str, **changes: Any) -> dict[str, Any]:
                 "kind": "pact",
                 "status": "signed",
                 "parties": ["Russia", "North Korea"],
-                "signatories": ["Putin", "Kim"],
                 "date_words": "on Wednesday",
                 "place": "Islamabad",
                 "scope": ["security", "trade", "investment", "cultural and humanitarian ties"],
                 "clauses": [{
                     "topic": "mutual defence",
                     "summary": "Each party helps the other repel external aggression.",
-                    "obliged": ["Russia", "North Korea"],
                     "condition": "aggression against one of the parties",
                     "sentences": [first, sentence_no(raw, "mutual assistance in the event")],
                 }],
@@ -60,7 +58,6 @@ def seed_answer(raw: str, **changes: Any) -> dict[str, Any]:
                 "kind": "trade_deal",
                 "status": "speculative",
                 "parties": ["North Korea", "Russia"],
-                "signatories": [],
                 "date_words": None,
                 "place": None,
                 "scope": ["munitions", "economic assistance"],
@@ -109,7 +106,9 @@ def test_happy_path_on_the_seed(seed_raw: str, tmp_path: Path) -> None:
     assert pact.date_phrase is not None and "Wednesday" in pact.date_phrase
     assert set(pact.party_ids) == {parties["Russia"].id, parties["North Korea"].id}
     assert pact.caveats and "not immediately clear" in pact.caveats[0]
-    assert pact.clauses[0].evidence and pact.clauses[0].obligations
+    assert pact.clauses[0].evidence and pact.clauses[0].condition
+    assert {o.party for o in pact.clauses[0].obligations} == set(pact.party_ids)
+    assert pact.signatories == ["Vladimir Putin", "Kim"] and arms.signatories == []
     assert pact.place is None  # the model's "Islamabad" is only the dateline's place
     assert arms.status == "speculative" and arms.date is None
 

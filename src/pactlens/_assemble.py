@@ -37,6 +37,7 @@ _HEDGES = re.compile(
     r"could not be (?:independently )?verified|no details",
     re.IGNORECASE,
 )
+_CONCLUDED = frozenset({"agreed", "signed", "ratified", "in_force"})
 _ROLE = re.compile(
     r"\b(President|Prime Minister|Premier|Foreign Minister|Minister|Chancellor|King|Queen|"
     r"Leader|Secretary of State|Secretary|Chairman|Ambassador|Spokesman|Spokeswoman|"
@@ -100,9 +101,9 @@ class Prepared:
             if not attribution.speaker:
                 open_questions.append(f"Q{n}")
         if open_questions:
-            task = "who said each of " + ", ".join(open_questions) + " (quote number, speaker)."
+            task = ", ".join(open_questions)
         else:
-            task = "an empty list: every quotation is already attributed."
+            task = "none (quote_speakers is an empty list)"
         return {
             "title": article.title or "(none)",
             "dateline": dateline,
@@ -289,6 +290,14 @@ def assemble(prepared: Prepared, extraction: Extraction) -> Assembled:
     agreements: list[Agreement] = []
     for n, found in enumerate(extraction.agreements, start=1):
         evidence = _sentence_spans(prepared, found.sentences, f"agreement {found.name!r}", report)
+        ids = [pid for name in found.parties if (pid := _party_id(parties, name))]
+        if not ids:  # the model named none: take the parties its evidence mentions
+            ids = [
+                p.id
+                for p in parties
+                if any(e.start <= m.start < e.end for m in p.mentions for e in evidence)
+            ]
+        ids = list(dict.fromkeys(ids))
         clauses = []
         for c in found.clauses:
             spans = _sentence_spans(prepared, c.sentences, f"clause {c.topic!r}", report)
@@ -298,30 +307,25 @@ def assemble(prepared: Prepared, extraction: Extraction) -> Assembled:
                 Clause(
                     topic=c.topic,
                     summary=c.summary,
-                    condition=c.condition or None,
+                    condition=_nullish(c.condition),
                     evidence=spans,
-                    obligations=[
-                        Obligation(party=_party_id(parties, o) or o, duty=c.summary)
-                        for o in c.obliged
-                    ],
+                    # A clause binds the agreement's parties unless its text says otherwise;
+                    # the model is not asked, which saves a small model many tokens.
+                    obligations=[Obligation(party=pid, duty=c.summary) for pid in ids],
                 )
             )
         resolved, phrase = _date_of(found, evidence, article)
-        ids = [pid for name in found.parties if (pid := _party_id(parties, name))]
-        if not ids:  # the model named none: take the parties its evidence mentions
-            ids = [
-                p.id
-                for p in parties
-                if any(e.start <= m.start < e.end for m in p.mentions for e in evidence)
-            ]
+        signatories = []
+        if found.status in _CONCLUDED:
+            signatories = [r.name for p in parties if p.id in ids for r in p.representatives]
         agreements.append(
             Agreement(
                 id=f"a{n}",
                 name=found.name,
                 kind=found.kind,
                 status=found.status,
-                party_ids=list(dict.fromkeys(ids)),
-                signatories=[s for s in found.signatories if _ground.find_mentions(text, [s])],
+                party_ids=ids,
+                signatories=signatories,
                 date=resolved.value if resolved else None,
                 date_phrase=phrase,
                 place=_place(found.place, article),

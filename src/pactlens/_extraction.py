@@ -45,7 +45,6 @@ class ExtractedParty(_Lean):
 class ExtractedClause(_Lean):
     topic: str = Field(description="A few words, e.g. mutual defence.")
     summary: str
-    obliged: list[str] = Field(max_length=4, description="Party names.")
     condition: str | None
     sentences: list[int] = Field(max_length=3)
 
@@ -55,7 +54,6 @@ class ExtractedAgreement(_Lean):
     kind: AgreementKind
     status: AgreementStatus
     parties: list[str] = Field(max_length=6)
-    signatories: list[str] = Field(max_length=4)
     date_words: str | None = Field(
         description="The words of the text that date it, e.g. on Wednesday."
     )
