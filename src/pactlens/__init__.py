@@ -8,6 +8,7 @@
 The whole public API is re-exported here; everything in ``pactlens._*`` is private.
 """
 
+from pactlens._batch import Ledger, Result
 from pactlens._clean import clean
 from pactlens._config import Config, RetryPolicy
 from pactlens._errors import (
@@ -35,7 +36,7 @@ from pactlens._models import (
     Usage,
 )
 from pactlens._pipeline import Summariser, asummarise, summarise
-from pactlens._version import __version__
+from pactlens._version import __version__ as __version__
 
 __all__ = [
     "Agreement",
@@ -51,11 +52,13 @@ __all__ = [
     "GroundingReport",
     "InputError",
     "LLMError",
+    "Ledger",
     "Meta",
     "Obligation",
     "PactlensError",
     "Party",
     "Representative",
+    "Result",
     "RetryPolicy",
     "Span",
     "Statement",

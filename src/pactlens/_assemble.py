@@ -83,11 +83,11 @@ class Prepared:
     def prompt_variables(self) -> dict[str, str]:
         article = self.article
         dateline = "unknown"
-        if article.dateline is not None:
-            parts = [article.dateline.place or "", str(article.dateline.date or "")]
-            dateline = ", ".join(p for p in parts if p) or "unknown"
-            if article.dateline.date is not None:
-                dateline += f" ({article.dateline.date:%A})"
+        if article.dateline is not None and (article.dateline.date or article.dateline.place):
+            when = f"{article.dateline.date:%A %d %B %Y}" if article.dateline.date else ""
+            where = f"in {article.dateline.place}" if article.dateline.place else ""
+            dateline = " ".join(filter(None, ["filed", when, where]))
+            dateline += " (where the story was written, not where events happened)"
         sentences = "\n".join(
             f"[{n}] {' '.join(s.text.split())}" for n, s in enumerate(self.sentences, start=1)
         )

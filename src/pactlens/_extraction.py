@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pactlens._models import AgreementKind, AgreementStatus, PartyKind
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"\u201c])")
 
 __all__ = [
     "ExtractedAgreement",
@@ -34,12 +38,8 @@ class _Lean(BaseModel):
 class ExtractedParty(_Lean):
     name: str = Field(description="Canonical name, e.g. Russia (not Moscow).")
     kind: PartyKind
-    aliases: list[str] = Field(
-        max_length=4, description="Other names used in the text."
-    )
-    leaders: list[str] = Field(
-        max_length=3, description="People acting for it, as written."
-    )
+    aliases: list[str] = Field(max_length=4, description="Other names used in the text.")
+    leaders: list[str] = Field(max_length=3, description="People acting for it, as written.")
 
 
 class ExtractedClause(_Lean):
@@ -88,9 +88,11 @@ class Extraction(_Lean):
     @field_validator("summary")
     @classmethod
     def _summary_not_empty(cls, value: str) -> str:
-        if not value.strip():
+        """Non-empty; at most four sentences, none repeated (greedy decoding loops)."""
+        sentences = list(dict.fromkeys(s.strip() for s in _SENTENCE_END.split(value) if s.strip()))
+        if not sentences:
             raise ValueError("the summary must not be empty")
-        return value.strip()
+        return " ".join(sentences[:4])
 
 
 def schema_hash(model: type[BaseModel]) -> str:

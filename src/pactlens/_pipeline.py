@@ -10,7 +10,7 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
 import instructor
@@ -19,6 +19,7 @@ import tenacity
 from instructor.core.exceptions import InstructorRetryException
 
 from pactlens._assemble import Prepared, assemble, prepare
+from pactlens._batch import ArticleInput, Ledger, Result, asummarise_many, summarise_many
 from pactlens._cache import SummaryCache, cache_key
 from pactlens._clean import clean
 from pactlens._config import Config
@@ -173,6 +174,34 @@ class Summariser:
         except (openai.APIError, openai.APIConnectionError) as e:
             raise self._llm_error(e, counter) from e
         return self._finish(prepared, result, counter, key, started, prepared_at)
+
+    def summarise_many(
+        self,
+        articles: Iterable[ArticleInput],
+        *,
+        concurrency: int = 8,
+        progress: bool | None = None,
+        ledger: Ledger | None = None,
+    ) -> Iterator[Result]:
+        """Summarise many articles, at most ``concurrency`` at a time, yielding a
+        :class:`Result` per article as each finishes; failures never raise (see
+        ``Result.ok``). Texts, Articles, paths or ``(id, text)`` pairs, read lazily."""
+        return summarise_many(
+            self, articles, concurrency=concurrency, progress=progress, ledger=ledger
+        )
+
+    def asummarise_many(
+        self,
+        articles: Iterable[ArticleInput] | AsyncIterable[ArticleInput],
+        *,
+        concurrency: int = 8,
+        progress: bool | None = None,
+        ledger: Ledger | None = None,
+    ) -> AsyncIterator[Result]:
+        """The async twin of :meth:`summarise_many` (``async for result in ...``)."""
+        return asummarise_many(
+            self, articles, concurrency=concurrency, progress=progress, ledger=ledger
+        )
 
     def clean(self, article: str | Article) -> Article:
         if isinstance(article, Article):

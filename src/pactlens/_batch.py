@@ -1,0 +1,388 @@
+"""From one article to a corpus: bounded, lazy, failure-tolerant batches.
+
+:func:`summarise_many` runs a :class:`~pactlens.Summariser` over any iterable of
+articles with at most ``concurrency`` in flight, pulling the next article only when a
+slot frees up (memory stays flat however long the corpus), and yields a :class:`Result`
+per article as it finishes. One article failing never stops the others: its error is on
+its Result. Articles already in the cache are served from it, so re-running a batch
+after an interruption only pays for what is missing. :func:`asummarise_many` is the
+async twin. A :class:`Ledger` adds up tokens, requests, retries, cache hits and
+failures across the batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+import sys
+import threading
+import time
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Iterator, Sized
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
+
+from pactlens._errors import ExtractionError, InputError, LLMError
+from pactlens._models import Article, ArticleSummary, Usage
+
+if TYPE_CHECKING:
+    from pactlens._pipeline import Summariser
+
+__all__ = ["ArticleInput", "Ledger", "Result", "asummarise_many", "summarise_many"]
+
+#: What a batch accepts per article: text (plain or HTML), a cleaned Article, a file
+#: path, or an ``(id, text-or-Article)`` pair. A bare ``str`` is always text, never a path.
+ArticleInput = str | Article | os.PathLike[str] | tuple[str, str | Article]
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome for one article of a batch: a summary, or the error that stopped it.
+
+    ``id`` is the one given, the file path, or the article's position in the input.
+    """
+
+    id: str
+    index: int
+    summary: ArticleSummary | None = None
+    error: Exception | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.summary is not None
+
+    @property
+    def cached(self) -> bool:
+        return self.summary is not None and self.summary.meta.cached
+
+    @property
+    def error_message(self) -> str | None:
+        """``"InputError: the article is empty …"``, or None on success."""
+        if self.error is None:
+            return None
+        return f"{type(self.error).__name__}: {self.error}"
+
+    @property
+    def usage(self) -> Usage:
+        """What this run spent on the article: nothing for a cache hit; for a failure,
+        the requests the error reports (tokens of failed requests are not known)."""
+        if self.summary is not None:
+            return Usage() if self.cached else self.summary.meta.usage
+        attempts = getattr(self.error, "attempts", 0)
+        if isinstance(self.error, (LLMError, ExtractionError)) and attempts:
+            retries = attempts - 1 if isinstance(self.error, LLMError) else 0
+            return Usage(requests=attempts, retries=retries)
+        return Usage()
+
+    def to_record(self) -> dict[str, Any]:
+        """A JSON-ready dict: ``id``, ``ok``, ``error`` and ``summary`` (or null)."""
+        return {
+            "id": self.id,
+            "ok": self.ok,
+            "error": self.error_message,
+            "summary": None if self.summary is None else self.summary.model_dump(mode="json"),
+        }
+
+
+@dataclass
+class Ledger:
+    """Running totals of a batch (or several: pass the same ledger again).
+
+    Safe to share between threads. ``per_article`` maps ids to what each cost in this
+    run, and ``failures`` ids to their error messages.
+    """
+
+    articles: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    cached: int = 0
+    total: Usage = field(default_factory=Usage)
+    per_article: dict[str, Usage] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def record(self, result: Result) -> None:
+        usage = result.usage
+        with self._lock:
+            self.articles += 1
+            if result.ok:
+                self.succeeded += 1
+                self.cached += result.cached
+            else:
+                self.failed += 1
+                self.failures[result.id] = result.error_message or "unknown error"
+            self.per_article[result.id] = usage
+            self.total = self.total + usage
+
+    @property
+    def prompt_tokens(self) -> int:
+        return self.total.prompt_tokens
+
+    @property
+    def completion_tokens(self) -> int:
+        return self.total.completion_tokens
+
+    @property
+    def requests(self) -> int:
+        return self.total.requests
+
+    @property
+    def retries(self) -> int:
+        return self.total.retries
+
+    def __str__(self) -> str:
+        t = self.total
+        return (
+            f"{self.articles} article(s): {self.succeeded} ok ({self.cached} cached), "
+            f"{self.failed} failed; {t.prompt_tokens:,} prompt + {t.completion_tokens:,} "
+            f"completion tokens in {t.requests} request(s), {t.retries} retried"
+        )
+
+
+# -- inputs -----------------------------------------------------------------------------
+
+
+def _identify(item: object, index: int) -> str:
+    if isinstance(item, tuple) and len(item) == 2:
+        return str(item[0])
+    if isinstance(item, os.PathLike):
+        return str(os.fspath(item))
+    return str(index)
+
+
+def _load(item: object) -> str | Article:
+    """The text or Article behind one input (reads files; raises InputError)."""
+    if isinstance(item, tuple) and len(item) == 2:
+        item = item[1]
+    if isinstance(item, (str, Article)):
+        return item
+    if isinstance(item, os.PathLike):
+        path = Path(os.fspath(item))
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise InputError(f"cannot read {path}: {e.strerror or e}") from e
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise InputError(f"{path} is not UTF-8 text ({e.reason} at byte {e.start})") from e
+    raise InputError(
+        f"cannot summarise a {type(item).__name__}: pass text, an Article, a path "
+        "or an (id, text) pair"
+    )
+
+
+def _run(summariser: Summariser, index: int, item: object) -> Result:
+    ident, started = _identify(item, index), time.perf_counter()
+    try:
+        summary = summariser.summarise(_load(item))
+    except Exception as e:  # one article's failure is its own, whatever it is
+        return Result(ident, index, error=e, seconds=time.perf_counter() - started)
+    return Result(ident, index, summary=summary, seconds=time.perf_counter() - started)
+
+
+async def _arun(summariser: Summariser, index: int, item: object) -> Result:
+    ident, started = _identify(item, index), time.perf_counter()
+    try:
+        loaded = (
+            await asyncio.to_thread(_load, item) if isinstance(item, os.PathLike) else _load(item)
+        )
+        summary = await summariser.asummarise(loaded)
+    except Exception as e:
+        return Result(ident, index, error=e, seconds=time.perf_counter() - started)
+    return Result(ident, index, summary=summary, seconds=time.perf_counter() - started)
+
+
+# -- progress ---------------------------------------------------------------------------
+
+
+class _Bar(Protocol):
+    def update(self, result: Result) -> None: ...
+    def close(self) -> None: ...
+
+
+class _Off:
+    def update(self, result: Result) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class _Counter:
+    """The fallback when tqdm is not installed: one rewritten stderr line."""
+
+    def __init__(self, total: int | None, stream: TextIO) -> None:
+        self.total, self.stream, self.done, self.failed = total, stream, 0, 0
+
+    def update(self, result: Result) -> None:
+        self.done += 1
+        self.failed += not result.ok
+        of = f"/{self.total}" if self.total is not None else ""
+        self.stream.write(f"\rpactlens: {self.done}{of} articles, {self.failed} failed")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.done:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+class _Tqdm:
+    def __init__(self, bar: Any) -> None:
+        self.bar, self.failed = bar, 0
+
+    def update(self, result: Result) -> None:
+        if not result.ok:
+            self.failed += 1
+            self.bar.set_postfix(failed=self.failed, refresh=False)
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _progress(progress: bool | None, articles: object) -> _Bar:
+    """``None`` shows a bar when stderr is a terminal; ``True``/``False`` force it."""
+    stream = sys.stderr
+    if progress is False or (progress is None and not stream.isatty()):
+        return _Off()
+    total = len(articles) if isinstance(articles, Sized) else None
+    try:
+        tqdm = importlib.import_module("tqdm").tqdm
+    except ImportError:
+        return _Counter(total, stream)
+    return _Tqdm(tqdm(total=total, unit="article", desc="pactlens", file=stream))
+
+
+def _check_concurrency(concurrency: int) -> None:
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise ValueError(f"concurrency must be a positive int, not {concurrency!r}")
+
+
+# -- the batches ------------------------------------------------------------------------
+
+
+def summarise_many(
+    summariser: Summariser,
+    articles: Iterable[ArticleInput],
+    *,
+    concurrency: int = 8,
+    progress: bool | None = None,
+    ledger: Ledger | None = None,
+) -> Iterator[Result]:
+    """Summarise many articles with at most ``concurrency`` in flight, yielding a
+    :class:`Result` per article in the order they finish (``Result.index`` is the
+    input position). ``articles`` is consumed lazily. Failures never raise: check
+    ``result.ok``. ``ledger``, when given, is updated as results are yielded.
+    """
+    _check_concurrency(concurrency)
+    return _summarise_many(summariser, articles, concurrency, progress, ledger)
+
+
+def _summarise_many(
+    summariser: Summariser,
+    articles: Iterable[ArticleInput],
+    concurrency: int,
+    progress: bool | None,
+    ledger: Ledger | None,
+) -> Iterator[Result]:
+    bar = _progress(progress, articles)
+    source = enumerate(articles)
+    pending: set[Future[Result]] = set()
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="pactlens-batch")
+    try:
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < concurrency:
+                try:
+                    index, item = next(source)
+                except StopIteration:
+                    exhausted = True
+                    break
+                pending.add(pool.submit(_run, summariser, index, item))
+            if not pending:
+                return
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: f.result().index):
+                result = future.result()
+                if ledger is not None:
+                    ledger.record(result)
+                bar.update(result)
+                yield result
+    finally:
+        for future in pending:  # stopped early: drop what has not started
+            future.cancel()
+        pool.shutdown(wait=True)
+        bar.close()
+
+
+def asummarise_many(
+    summariser: Summariser,
+    articles: Iterable[ArticleInput] | AsyncIterable[ArticleInput],
+    *,
+    concurrency: int = 8,
+    progress: bool | None = None,
+    ledger: Ledger | None = None,
+) -> AsyncIterator[Result]:
+    """The async twin of :func:`summarise_many`: at most ``concurrency`` tasks at once,
+    results as they complete. ``articles`` may be an async iterable. When you stop
+    early, close the generator (``contextlib.aclosing``) to cancel what is in flight.
+    """
+    _check_concurrency(concurrency)
+    return _asummarise_many(summariser, articles, concurrency, progress, ledger)
+
+
+async def _asummarise_many(
+    summariser: Summariser,
+    articles: Iterable[ArticleInput] | AsyncIterable[ArticleInput],
+    concurrency: int,
+    progress: bool | None,
+    ledger: Ledger | None,
+) -> AsyncIterator[Result]:
+    bar = _progress(progress, articles)
+    source = _aenumerate(articles)
+    pending: set[asyncio.Task[Result]] = set()
+    try:
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < concurrency:
+                try:
+                    index, item = await anext(source)
+                except StopAsyncIteration:
+                    exhausted = True
+                    break
+                pending.add(asyncio.create_task(_arun(summariser, index, item)))
+            if not pending:
+                return
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for task in sorted(done, key=lambda t: t.result().index):
+                result = task.result()
+                if ledger is not None:
+                    ledger.record(result)
+                bar.update(result)
+                yield result
+    finally:
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+        await source.aclose()
+        bar.close()
+
+
+async def _aenumerate(
+    articles: Iterable[ArticleInput] | AsyncIterable[ArticleInput],
+) -> AsyncGenerator[tuple[int, ArticleInput], None]:
+    index = 0
+    if isinstance(articles, AsyncIterable):
+        async for item in articles:
+            yield index, item
+            index += 1
+    else:
+        for item in articles:
+            yield index, item
+            index += 1
