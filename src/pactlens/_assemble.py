@@ -24,6 +24,7 @@ from pactlens._models import (
     GroundingReport,
     Obligation,
     Party,
+    PartyKind,
     Representative,
     Span,
     Statement,
@@ -91,13 +92,14 @@ class Prepared:
         sentences = "\n".join(
             f"[{n}] {' '.join(s.text.split())}" for n, s in enumerate(self.sentences, start=1)
         )
-        lines, open_questions = [], []
+        lines: list[str] = []
+        open_questions: list[str] = []
         for n, attribution in enumerate(self.attributions, start=1):
             words = attribution.quote.span.text.split()
             opening = " ".join(words[:8]) + (" …" if len(words) > 8 else "")
-            where = self.sentence_of(attribution.quote.span.start)
+            at = self.sentence_of(attribution.quote.span.start)
             said = f"said by {attribution.speaker}" if attribution.speaker else "speaker not given"
-            lines.append(f"Q{n} in [{where}] “{opening}” ({said})")
+            lines.append(f"Q{n} in [{at}] “{opening}” ({said})")
             if not attribution.speaker:
                 open_questions.append(f"Q{n}")
         if open_questions:
@@ -142,52 +144,57 @@ def _slug(name: str, taken: set[str]) -> str:
     return slug
 
 
+@dataclass
+class _Draft:
+    name: str
+    kind: PartyKind
+    aliases: list[str] = field(default_factory=list)
+    leaders: list[str] = field(default_factory=list)
+
+
 class _Parties:
     """Builds the party list, folding aliases (Moscow) into canonical names (Russia)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.by_key: dict[str, dict[str, object]] = {}
-        self.order: list[str] = []
+        self.drafts: dict[str, _Draft] = {}  # by casefolded canonical name, in order
+
+    def _find(self, key: str) -> _Draft | None:
+        if key in self.drafts:
+            return self.drafts[key]
+        return next(
+            (d for d in self.drafts.values() if key in {a.casefold() for a in d.aliases}), None
+        )
 
     def add(
         self,
         name: str,
-        kind: str = "other",
+        kind: PartyKind = "other",
         aliases: list[str] | None = None,
         leaders: list[str] | None = None,
-    ) -> str:
+    ) -> None:
         name = " ".join(name.split())
         canonical = _gazetteer.canonical(name) or name
-        key = canonical.casefold()
-        entry = self.by_key.get(key)
-        if entry is None:
-            for other in self.by_key.values():
-                if key in {a.casefold() for a in other["aliases"]}:  # type: ignore[attr-defined]
-                    entry = other
-                    break
-        if entry is None:
-            entry = {"name": canonical, "kind": kind, "aliases": [], "leaders": []}
-            self.by_key[key] = entry
-            self.order.append(key)
-        if name != entry["name"]:
-            entry["aliases"].append(name)  # type: ignore[attr-defined]
-        entry["aliases"].extend(aliases or [])  # type: ignore[attr-defined]
-        entry["leaders"].extend(leaders or [])  # type: ignore[attr-defined]
-        if entry["kind"] == "other" and kind != "other":
-            entry["kind"] = kind
-        return str(entry["name"])
+        draft = self._find(canonical.casefold())
+        if draft is None:
+            draft = self.drafts[canonical.casefold()] = _Draft(canonical, kind)
+        if name != draft.name:
+            draft.aliases.append(name)
+        draft.aliases.extend(aliases or [])
+        draft.leaders.extend(leaders or [])
+        if draft.kind == "other":
+            draft.kind = kind
 
     def build(self, report: GroundingReport) -> list[Party]:
         parties: list[Party] = []
         ids: set[str] = set()
-        for key in self.order:
-            entry = self.by_key[key]
-            name = str(entry["name"])
+        for draft in self.drafts.values():
+            name = draft.name
+            candidates = [*draft.aliases, *_gazetteer.ALIASES.get(name, ())]
             aliases = list(
-                dict.fromkeys(  # type: ignore[call-overload]
+                dict.fromkeys(
                     a
-                    for a in [*entry["aliases"], *_gazetteer.ALIASES.get(name, ())]  # type: ignore[misc]
+                    for a in candidates
                     if a.casefold() != name.casefold() and _ground.find_mentions(self.text, [a])
                 )
             )
@@ -195,16 +202,15 @@ class _Parties:
             if not mentions:
                 report.dropped.append(f"party {name!r}: not mentioned in the text")
                 continue
-            leaders = list(dict.fromkeys(entry["leaders"]))  # type: ignore[call-overload]
             parties.append(
                 Party(
                     id=_slug(name, ids),
                     name=name,
-                    kind=entry["kind"],  # type: ignore[arg-type]
+                    kind=draft.kind,
                     aliases=aliases,
                     representatives=[
                         Representative(name=leader, role=_role_of(self.text, leader))
-                        for leader in leaders
+                        for leader in dict.fromkeys(draft.leaders)
                     ],
                     mentions=mentions,
                 )
@@ -411,11 +417,11 @@ def _statements(
         # "both leaders", "he": the model may know who; the rule keeps the mention.
         speaker = r.speaker if r.by_name else model_says.get(r.sentence) or r.speaker
         claims.append((r.sentence, speaker, r.cue, r.speaker_span))
-    for item in extraction.reported:
-        if not 1 <= item.sentence <= len(prepared.sentences):
-            report.dropped.append(f"statement by {item.speaker!r}: no sentence [{item.sentence}]")
+    for said in extraction.reported:
+        if not 1 <= said.sentence <= len(prepared.sentences):
+            report.dropped.append(f"statement by {said.speaker!r}: no sentence [{said.sentence}]")
         else:
-            claims.append((item.sentence, item.speaker.strip(), item.cue, None))
+            claims.append((said.sentence, said.speaker.strip(), said.cue, None))
     covered = set(quoted_sentences)
     for number, speaker, cue, speaker_span in claims:
         if number in covered or not speaker:

@@ -120,6 +120,9 @@ class Summariser:
         self._lock = threading.Lock()
         self._sync: instructor.Instructor | None = None
         self._async: instructor.AsyncInstructor | None = None
+        self._clients: tuple[openai.OpenAI, openai.AsyncOpenAI] | None = None
+        self._owned_sync: openai.OpenAI | None = None
+        self._owned_async: openai.AsyncOpenAI | None = None
         self._cache: SummaryCache | None = None
         self.prompt = load_prompt("extract")
         self.backend = "openai" if client is not None else self.config.resolved_backend
@@ -221,9 +224,26 @@ class Summariser:
         )
 
     def close(self) -> None:
+        """Close the cache and the clients this Summariser created (not one passed in)."""
         if self._cache is not None:
             self._cache.close()
             self._cache = None
+        if self._owned_sync is not None:
+            self._owned_sync.close()
+            self._owned_sync = None
+
+    async def aclose(self) -> None:
+        """Like :meth:`close`, and also closes an async client this Summariser created."""
+        if self._owned_async is not None:
+            await self._owned_async.close()
+            self._owned_async = None
+        self.close()
+
+    async def __aenter__(self) -> Summariser:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
 
     def __enter__(self) -> Summariser:
         return self
@@ -354,10 +374,8 @@ class Summariser:
                     )
                 if raw is not None:
                     raw = raw.with_options(max_retries=0, timeout=self.config.timeout)
-                elif self.backend == "local":
-                    raw = self._local_clients()[0]
                 else:
-                    raw = openai.OpenAI(**self._openai_kwargs())
+                    raw = self._owned_sync = self._own_clients()[0]
                 self._sync = instructor.from_openai(raw, mode=self.mode)
             return self._sync
 
@@ -367,18 +385,25 @@ class Summariser:
                 raw = self._user_client
                 if raw is not None:
                     raw = raw.with_options(max_retries=0, timeout=self.config.timeout)
-                elif self.backend == "local":
-                    raw = self._local_clients()[1]
                 else:
-                    raw = openai.AsyncOpenAI(**self._openai_kwargs())
+                    raw = self._owned_async = self._own_clients()[1]
                 assert isinstance(raw, openai.AsyncOpenAI)
                 self._async = instructor.from_openai(raw, mode=self.mode)
             return self._async
 
-    def _local_clients(self) -> tuple[openai.OpenAI, openai.AsyncOpenAI]:
-        from pactlens._local import local_clients
+    def _own_clients(self) -> tuple[openai.OpenAI, openai.AsyncOpenAI]:
+        """The client pair for our own backend, built once (the local one starts a server)."""
+        if self._clients is None:
+            if self.backend == "local":
+                from pactlens._local import local_clients
 
-        return local_clients(self.config.resolved_cache_dir, timeout=self.config.timeout)
+                self._clients = local_clients(
+                    self.config.resolved_cache_dir, timeout=self.config.timeout
+                )
+            else:
+                kwargs = self._openai_kwargs()
+                self._clients = openai.OpenAI(**kwargs), openai.AsyncOpenAI(**kwargs)
+        return self._clients
 
 
 _default: dict[Config, Summariser] = {}

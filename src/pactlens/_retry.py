@@ -53,13 +53,15 @@ def _wait(policy: RetryPolicy, rng: random.Random) -> Callable[[tenacity.RetryCa
         asked = retry_after(exc)
         if asked is not None:
             return min(asked, policy.max_wait)
-        backoff = policy.initial_wait * 2 ** (state.attempt_number - 1)
+        backoff: float = policy.initial_wait * 2 ** (state.attempt_number - 1)
         return min(backoff, policy.max_wait) + rng.uniform(0, policy.jitter)
 
     return wait
 
 
-def _kwargs(policy: RetryPolicy, before_sleep: Callable[[tenacity.RetryCallState], Any] | None):
+def _kwargs(
+    policy: RetryPolicy, before_sleep: Callable[[tenacity.RetryCallState], Any] | None
+) -> dict[str, Any]:
     return {
         "stop": tenacity.stop_after_attempt(policy.max_attempts)
         | tenacity.stop_after_delay(policy.max_total),
