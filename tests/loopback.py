@@ -75,11 +75,19 @@ def fill_required(value: Any, schema: dict[str, Any], defs: dict[str, Any] | Non
     defs = schema.get("$defs", {}) if defs is None else defs
     schema = _resolve(schema, defs)
     if isinstance(value, dict):
-        branch = next((_resolve(b, defs) for b in schema.get("anyOf", [])
-                       if _resolve(b, defs).get("properties")), schema)
+        branch = next(
+            (
+                _resolve(b, defs)
+                for b in schema.get("anyOf", [])
+                if _resolve(b, defs).get("properties")
+            ),
+            schema,
+        )
         properties = branch.get("properties", {})
-        filled = {k: fill_required(v, properties[k], defs) if k in properties else v
-                  for k, v in value.items()}
+        filled = {
+            k: fill_required(v, properties[k], defs) if k in properties else v
+            for k, v in value.items()
+        }
         for key in branch.get("required", []):
             if key not in filled:
                 filled[key] = _empty(properties.get(key, {}), defs)
@@ -102,15 +110,15 @@ def _empty(schema: dict[str, Any], defs: dict[str, Any]) -> Any:
     if "enum" in schema:
         return schema["enum"][0]
     kind = schema.get("type")
-    empty: dict[str, Any] = {"array": [], "string": "", "integer": 0, "number": 0,
-                             "boolean": False}
+    empty: dict[str, Any] = {"array": [], "string": "", "integer": 0, "number": 0, "boolean": False}
     if kind == "object":
         return fill_required({}, schema, defs)
     return empty.get(str(kind))
 
 
-def answer_body(request: dict[str, Any], answer: dict[str, Any] | str, *,
-                fill: bool = True) -> dict[str, Any]:
+def answer_body(
+    request: dict[str, Any], answer: dict[str, Any] | str, *, fill: bool = True
+) -> dict[str, Any]:
     """A chat completion carrying ``answer``: as a tool call when the request offers
     tools (instructor's TOOLS mode), as message content otherwise (JSON modes). A dict
     answer gets the keys the request's schema requires and it lacks (``fill``)."""
@@ -122,9 +130,15 @@ def answer_body(request: dict[str, Any], answer: dict[str, Any] | str, *,
     if tools:
         name = tools[0].get("function", {}).get("name", "Extraction")
         message: dict[str, Any] = {
-            "role": "assistant", "content": None,
-            "tool_calls": [{"id": "call_1", "type": "function",
-                            "function": {"name": name, "arguments": arguments}}],
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "call_1",
+                    "type": "function",
+                    "function": {"name": name, "arguments": arguments},
+                }
+            ],
         }
         finish = "tool_calls"
     else:
@@ -133,11 +147,16 @@ def answer_body(request: dict[str, Any], answer: dict[str, Any] | str, *,
     prompt_tokens = len(_prompt(request).split())
     completion_tokens = max(1, len(arguments) // 4)
     return {
-        "id": "chatcmpl-loopback", "object": "chat.completion", "created": 0,
+        "id": "chatcmpl-loopback",
+        "object": "chat.completion",
+        "created": 0,
         "model": request.get("model", "loopback"),
         "choices": [{"index": 0, "message": message, "finish_reason": finish}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                  "total_tokens": prompt_tokens + completion_tokens},
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
     }
 
 
@@ -152,12 +171,18 @@ def minimal_answer(request: dict[str, Any]) -> dict[str, Any]:
         summary = title.group(1)
     else:
         summary = "The article reports no agreement."
-    return {"summary": summary, "parties": [], "agreements": [], "quote_speakers": [],
-            "reported": []}
+    return {
+        "summary": summary,
+        "parties": [],
+        "agreements": [],
+        "quote_speakers": [],
+        "reported": [],
+    }
 
 
 def any_article() -> Responder:
     """Answers every article with :func:`minimal_answer` (batches of varied articles)."""
+
     def respond(request: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any] | str]:
         return 200, {}, answer_body(request, minimal_answer(request))
 
@@ -166,6 +191,7 @@ def any_article() -> Responder:
 
 def fixed(answer: dict[str, Any] | str, *, fill: bool = True) -> Responder:
     """Answers every request with the same ``Extraction`` (a dict or raw JSON text)."""
+
     def respond(request: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any] | str]:
         return 200, {}, answer_body(request, answer, fill=fill)
 
@@ -174,6 +200,7 @@ def fixed(answer: dict[str, Any] | str, *, fill: bool = True) -> Responder:
 
 def refuse_when(needle: str, status: int, responder: Responder) -> Responder:
     """Answers ``status`` to prompts containing ``needle``, and ``responder`` otherwise."""
+
     def respond(request: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any] | str]:
         if needle in _prompt(request):
             return status, {}, error_body(status)
@@ -217,8 +244,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.owner._count()
         if self.path.rstrip("/") in ("/v1/models", "/models"):
             owner = self.server.owner
-            data = [{"id": m, "object": "model", "created": 0, "owned_by": "loopback"}
-                    for m in owner.models]
+            data = [
+                {"id": m, "object": "model", "created": 0, "owned_by": "loopback"}
+                for m in owner.models
+            ]
             self._send(200, {}, {"object": "list", "data": data})
         else:
             self._send(404, {}, error_body(404))
@@ -261,10 +290,18 @@ class Loopback:
     requests, chosen by ``random.Random(seed)``, get one of ``fault_statuses``.
     """
 
-    def __init__(self, responder: Responder | None = None, *, latency: float = 0.0,
-                 fault_rate: float = 0.0, fault_statuses: Iterable[int] = (500, 503, 429),
-                 seed: int = 0, port: int = 0, models: Iterable[str] = ("loopback",),
-                 record: bool = True) -> None:
+    def __init__(
+        self,
+        responder: Responder | None = None,
+        *,
+        latency: float = 0.0,
+        fault_rate: float = 0.0,
+        fault_statuses: Iterable[int] = (500, 503, 429),
+        seed: int = 0,
+        port: int = 0,
+        models: Iterable[str] = ("loopback",),
+        record: bool = True,
+    ) -> None:
         self.responder = responder or any_article()
         self.latency = latency
         self.fault_rate = fault_rate
@@ -272,9 +309,9 @@ class Loopback:
         self.models = list(models)
         self.record = record
         self.port = port
-        self.requests = 0       # every HTTP request
-        self.completions = 0    # chat completion requests
-        self.faults = 0         # of which answered with an injected fault
+        self.requests = 0  # every HTTP request
+        self.completions = 0  # chat completion requests
+        self.faults = 0  # of which answered with an injected fault
         self.in_flight = 0
         self.max_in_flight = 0
         self.bodies: list[dict[str, Any]] = []
@@ -294,9 +331,12 @@ class Loopback:
         self._stopping.clear()
         self._server = _Server(self, ("127.0.0.1", self.port))
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05},
-                                        name=f"loopback:{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"loopback:{self.port}",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -323,8 +363,7 @@ class Loopback:
 
     def environ(self, **extra: str) -> dict[str, str]:
         """``os.environ`` pointed at this server: ``OPENAI_*``/``PACTLENS_*`` replaced."""
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("OPENAI_", "PACTLENS_"))}
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "PACTLENS_"))}
         env.update(OPENAI_BASE_URL=self.base_url, OPENAI_API_KEY="sk-loopback", **extra)
         return env
 
@@ -339,8 +378,9 @@ class Loopback:
         with self._lock:
             self.requests += 1
 
-    def _complete(self, request: dict[str, Any]
-                  ) -> tuple[int, dict[str, str], dict[str, Any] | str]:
+    def _complete(
+        self, request: dict[str, Any]
+    ) -> tuple[int, dict[str, str], dict[str, Any] | str]:
         with self._lock:
             self.completions += 1
             self.in_flight += 1
@@ -368,9 +408,12 @@ class Loopback:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve a fake OpenAI-compatible endpoint.")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    parser.add_argument("--answer-file", type=Path,
-                        help="a JSON Extraction to answer every request with "
-                        "(default: a minimal valid answer for any article)")
+    parser.add_argument(
+        "--answer-file",
+        type=Path,
+        help="a JSON Extraction to answer every request with "
+        "(default: a minimal valid answer for any article)",
+    )
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per answer")
     parser.add_argument("--fault-rate", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=0)
@@ -385,12 +428,17 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    with Loopback(responder, latency=args.latency, fault_rate=args.fault_rate,
-                  seed=args.seed, port=args.port, record=False) as server:
+    with Loopback(
+        responder,
+        latency=args.latency,
+        fault_rate=args.fault_rate,
+        seed=args.seed,
+        port=args.port,
+        record=False,
+    ) as server:
         print(server.base_url, flush=True)
         stop.wait()
-        print(f"served {server.completions} completions ({server.faults} faults)",
-              file=sys.stderr)
+        print(f"served {server.completions} completions ({server.faults} faults)", file=sys.stderr)
     return 0
 
 

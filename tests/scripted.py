@@ -16,32 +16,52 @@ import httpx
 import openai
 
 
-def completion(answer: dict[str, Any] | str, *, mode: str = "tools", prompt_tokens: int = 900,
-               completion_tokens: int = 150, finish_reason: str | None = None) -> httpx.Response:
+def completion(
+    answer: dict[str, Any] | str,
+    *,
+    mode: str = "tools",
+    prompt_tokens: int = 900,
+    completion_tokens: int = 150,
+    finish_reason: str | None = None,
+) -> httpx.Response:
     arguments = answer if isinstance(answer, str) else json.dumps(answer)
     if mode == "tools":
         message: dict[str, Any] = {
             "role": "assistant",
             "content": None,
-            "tool_calls": [{"id": "call_1", "type": "function",
-                            "function": {"name": "Extraction", "arguments": arguments}}],
+            "tool_calls": [
+                {
+                    "id": "call_1",
+                    "type": "function",
+                    "function": {"name": "Extraction", "arguments": arguments},
+                }
+            ],
         }
         finish = finish_reason or "tool_calls"
     else:
         message = {"role": "assistant", "content": arguments}
         finish = finish_reason or "stop"
     body = {
-        "id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": "test-model",
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "test-model",
         "choices": [{"index": 0, "message": message, "finish_reason": finish}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                  "total_tokens": prompt_tokens + completion_tokens},
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
     }
     return httpx.Response(200, json=body)
 
 
 def error(status: int, *, headers: dict[str, str] | None = None) -> httpx.Response:
-    return httpx.Response(status, headers=headers,
-                          json={"error": {"message": f"scripted {status}", "type": "server_error"}})
+    return httpx.Response(
+        status,
+        headers=headers,
+        json={"error": {"message": f"scripted {status}", "type": "server_error"}},
+    )
 
 
 class Script:
@@ -64,13 +84,18 @@ class Script:
         return [json.loads(r.content) for r in self.requests]
 
     def client(self) -> openai.OpenAI:
-        return openai.OpenAI(api_key="sk-test-secret", base_url="http://scripted.test/v1",
-                             http_client=httpx.Client(transport=httpx.MockTransport(self)))
+        return openai.OpenAI(
+            api_key="sk-test-secret",
+            base_url="http://scripted.test/v1",
+            http_client=httpx.Client(transport=httpx.MockTransport(self)),
+        )
 
     def async_client(self) -> openai.AsyncOpenAI:
         async def handler(request: httpx.Request) -> httpx.Response:
             return self(request)
 
         return openai.AsyncOpenAI(
-            api_key="sk-test-secret", base_url="http://scripted.test/v1",
-            http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)))
+            api_key="sk-test-secret",
+            base_url="http://scripted.test/v1",
+            http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+        )

@@ -24,8 +24,11 @@ FAST = pactlens.RetryPolicy(initial_wait=0, max_wait=0, jitter=0)
 
 
 def articles(n: int, start: int = 0) -> list[str]:
-    return [f"GENEVA (Reuters) - Country {i} and Country {i + 1} signed trade deal {i} on "
-            "Monday. It cuts tariffs on steel." for i in range(start, start + n)]
+    return [
+        f"GENEVA (Reuters) - Country {i} and Country {i + 1} signed trade deal {i} on "
+        "Monday. It cuts tariffs on steel."
+        for i in range(start, start + n)
+    ]
 
 
 def config(tmp_path: Path, **kwargs: Any) -> pactlens.Config:
@@ -37,6 +40,7 @@ def config(tmp_path: Path, **kwargs: Any) -> pactlens.Config:
 
 def by_content(needle: str = "REFUSE-ME") -> httpx.MockTransport:
     """Answers any article validly, and 401 to prompts that contain ``needle``."""
+
     def handle(request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
         if any(needle in str(m.get("content")) for m in body["messages"]):
@@ -48,8 +52,11 @@ def by_content(needle: str = "REFUSE-ME") -> httpx.MockTransport:
 
 @pytest.fixture
 def mock_client() -> Iterator[openai.OpenAI]:
-    client = openai.OpenAI(api_key="sk-test", base_url="http://mock.test/v1",
-                           http_client=httpx.Client(transport=by_content()))
+    client = openai.OpenAI(
+        api_key="sk-test",
+        base_url="http://mock.test/v1",
+        http_client=httpx.Client(transport=by_content()),
+    )
     yield client
     client.close()
 
@@ -68,7 +75,8 @@ def loop_client(server: Loopback) -> Iterator[openai.OpenAI]:
 
 
 def test_failures_are_reported_and_never_stop_the_others(
-        tmp_path: Path, mock_client: openai.OpenAI) -> None:
+    tmp_path: Path, mock_client: openai.OpenAI
+) -> None:
     items: list[Any] = [*articles(3), "   ", ("refused", "PARIS - REFUSE-ME signed a pact."), 42]
     ledger = Ledger()
     with pactlens.Summariser(config(tmp_path), client=mock_client, sleep=lambda s: None) as s:
@@ -79,7 +87,8 @@ def test_failures_are_reported_and_never_stop_the_others(
     assert [by_id[str(i)].ok for i in range(3)] == [True, True, True]
     assert isinstance(by_id["3"].error, pactlens.InputError)
     assert by_id["3"].error_message == (
-        "InputError: the article is empty (only whitespace): there is nothing to clean")
+        "InputError: the article is empty (only whitespace): there is nothing to clean"
+    )
     refused = by_id["refused"].error
     assert isinstance(refused, pactlens.LLMError) and refused.attempts == 1
     assert isinstance(refused.original, openai.AuthenticationError)
@@ -101,17 +110,23 @@ def test_unexpected_exceptions_stay_with_their_article() -> None:
 
     results = list(summarise_many(Flaky(), ["a", "b"], progress=False))  # type: ignore[arg-type]
     assert [r.error_message for r in sorted(results, key=lambda r: r.index)] == [
-        "RuntimeError: boom on a", "RuntimeError: boom on b"]
+        "RuntimeError: boom on a",
+        "RuntimeError: boom on b",
+    ]
 
 
-def test_ids_come_from_pairs_paths_or_positions(
-        tmp_path: Path, mock_client: openai.OpenAI) -> None:
+def test_ids_come_from_pairs_paths_or_positions(tmp_path: Path, mock_client: openai.OpenAI) -> None:
     good = tmp_path / "good.txt"
     good.write_text(articles(1)[0], encoding="utf-8")
     latin = tmp_path / "latin.txt"
     latin.write_bytes("Z\u00fcrich signed a pact.".encode("latin-1"))
-    items: list[Any] = [("mine", articles(1, 5)[0]), good, latin, tmp_path / "missing.txt",
-                        articles(1, 9)[0]]
+    items: list[Any] = [
+        ("mine", articles(1, 5)[0]),
+        good,
+        latin,
+        tmp_path / "missing.txt",
+        articles(1, 9)[0],
+    ]
     with pactlens.Summariser(config(tmp_path), client=mock_client) as s:
         results = {r.id: r for r in summarise_many(s, items)}
 
@@ -123,8 +138,9 @@ def test_ids_come_from_pairs_paths_or_positions(
     assert record["ok"] and record["error"] is None and record["summary"]["text"]
 
 
-def test_concurrency_bound_is_respected(tmp_path: Path, server: Loopback,
-                                       loop_client: openai.OpenAI) -> None:
+def test_concurrency_bound_is_respected(
+    tmp_path: Path, server: Loopback, loop_client: openai.OpenAI
+) -> None:
     with pactlens.Summariser(config(tmp_path), client=loop_client) as s:
         results = list(summarise_many(s, articles(10), concurrency=3))
     assert all(r.ok for r in results)
@@ -133,7 +149,8 @@ def test_concurrency_bound_is_respected(tmp_path: Path, server: Loopback,
 
 
 def test_input_is_pulled_lazily_and_stopping_early_stops(
-        tmp_path: Path, mock_client: openai.OpenAI) -> None:
+    tmp_path: Path, mock_client: openai.OpenAI
+) -> None:
     pulled = 0
 
     def endless() -> Iterator[str]:
@@ -154,7 +171,8 @@ def test_input_is_pulled_lazily_and_stopping_early_stops(
 
 
 def test_second_run_sends_nothing_for_cached_articles(
-        tmp_path: Path, server: Loopback, loop_client: openai.OpenAI) -> None:
+    tmp_path: Path, server: Loopback, loop_client: openai.OpenAI
+) -> None:
     with pactlens.Summariser(config(tmp_path), client=loop_client) as s:
         first = Ledger()
         list(summarise_many(s, articles(5), ledger=first))
@@ -186,10 +204,14 @@ def test_injected_faults_are_retried_to_success(tmp_path: Path) -> None:
 def test_loopback_serves_models_and_refusals() -> None:
     with Loopback(refuse_when("secret", 403, any_article()), models=["a", "b"]) as server:
         models = httpx.get(server.base_url + "/models").json()
-        refused = httpx.post(server.base_url + "/chat/completions",
-                             json={"messages": [{"role": "user", "content": "secret"}]})
-        answered = httpx.post(server.base_url + "/chat/completions",
-                              json={"messages": [{"role": "user", "content": "[1] Hi."}]})
+        refused = httpx.post(
+            server.base_url + "/chat/completions",
+            json={"messages": [{"role": "user", "content": "secret"}]},
+        )
+        answered = httpx.post(
+            server.base_url + "/chat/completions",
+            json={"messages": [{"role": "user", "content": "[1] Hi."}]},
+        )
     assert [m["id"] for m in models["data"]] == ["a", "b"]
     assert refused.status_code == 403
     content = answered.json()["choices"][0]["message"]["content"]
@@ -201,12 +223,18 @@ def test_loopback_runs_as_a_script(tmp_path: Path) -> None:
     answer = tmp_path / "answer.json"
     answer.write_text(json.dumps({"summary": "Fixed."}), encoding="utf-8")
     script = ROOT / "tests" / "loopback.py"
-    with subprocess.Popen([sys.executable, str(script), "--answer-file", str(answer)],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+    with subprocess.Popen(
+        [sys.executable, str(script), "--answer-file", str(answer)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
         assert proc.stdout is not None
         base_url = proc.stdout.readline().strip()
-        reply = httpx.post(base_url + "/chat/completions",
-                           json={"messages": [{"role": "user", "content": "[1] Hi."}]})
+        reply = httpx.post(
+            base_url + "/chat/completions",
+            json={"messages": [{"role": "user", "content": "[1] Hi."}]},
+        )
         proc.terminate()
         _, err = proc.communicate(timeout=10)
     assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1")
@@ -214,8 +242,9 @@ def test_loopback_runs_as_a_script(tmp_path: Path) -> None:
     assert proc.returncode == 0 and "served 1 completions" in err
 
 
-def test_progress_counter_without_tqdm(monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_counter_without_tqdm(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import pactlens._batch as batch
 
     class Quick:
@@ -256,8 +285,9 @@ async def test_async_twin(tmp_path: Path, server: Loopback) -> None:
     client = openai.AsyncOpenAI(api_key="sk-test", base_url=server.base_url)
     ledger = Ledger()
     with pactlens.Summariser(config(tmp_path), client=client, asleep=nap) as s:
-        results: list[Result] = [r async for r in asummarise_many(s, stream(), concurrency=2,
-                                                                  ledger=ledger)]
+        results: list[Result] = [
+            r async for r in asummarise_many(s, stream(), concurrency=2, ledger=ledger)
+        ]
         again = [r async for r in asummarise_many(s, articles(7), concurrency=5)]
     await client.close()
 
@@ -282,9 +312,10 @@ async def test_async_early_stop_cancels(tmp_path: Path, server: Loopback) -> Non
     assert server.completions <= 4
 
 
-@pytest.mark.skipif(not hasattr(pactlens.Summariser, "summarise_many")
-                    or not hasattr(pactlens, "Ledger"),
-                    reason="Summariser.summarise_many / pactlens.Ledger are not wired up yet")
+@pytest.mark.skipif(
+    not hasattr(pactlens.Summariser, "summarise_many") or not hasattr(pactlens, "Ledger"),
+    reason="Summariser.summarise_many / pactlens.Ledger are not wired up yet",
+)
 def test_example_summarise_folder(tmp_path: Path, server: Loopback) -> None:
     folder = tmp_path / "news"
     folder.mkdir()
@@ -293,8 +324,18 @@ def test_example_summarise_folder(tmp_path: Path, server: Loopback) -> None:
     out = tmp_path / "out.jsonl"
     env = server.environ(PACTLENS_CACHE_DIR=str(tmp_path / "cache"), PACTLENS_MODEL="test-model")
     done = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "summarise_folder.py"), str(folder),
-         "--out", str(out)], env=env, capture_output=True, text=True, timeout=60)
+        [
+            sys.executable,
+            str(ROOT / "examples" / "summarise_folder.py"),
+            str(folder),
+            "--out",
+            str(out),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert sorted(line["id"] for line in lines) == sorted(str(p) for p in folder.iterdir())

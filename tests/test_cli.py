@@ -35,13 +35,19 @@ def server() -> Iterator[Loopback]:
         yield srv
 
 
-def run(server: Loopback, tmp_path: Path, *args: str, stdin: str | None = None,
-        cache: bool = True) -> subprocess.CompletedProcess[str]:
+def run(
+    server: Loopback, tmp_path: Path, *args: str, stdin: str | None = None, cache: bool = True
+) -> subprocess.CompletedProcess[str]:
     flags = ["--cache-dir", str(tmp_path / "cache")] if cache and args[0] == "summarise" else []
     return subprocess.run(
         [sys.executable, "-m", "pactlens", *args, *flags],
-        env=server.environ(PACTLENS_MODEL="test-model"), input=stdin,
-        capture_output=True, text=True, timeout=60, cwd=tmp_path, encoding="utf-8",
+        env=server.environ(PACTLENS_MODEL="test-model"),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        encoding="utf-8",
     )
 
 
@@ -87,8 +93,19 @@ def test_markdown_to_a_file(server: Loopback, tmp_path: Path) -> None:
 def test_several_articles_to_a_folder(server: Loopback, tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "seed.txt").write_text(OTHER, encoding="utf-8")
-    done = run(server, tmp_path, "summarise", str(SEED), "b", "-", "-f", "html", "-o", "out",
-               stdin=OTHER.replace("fisheries", "steel"))
+    done = run(
+        server,
+        tmp_path,
+        "summarise",
+        str(SEED),
+        "b",
+        "-",
+        "-f",
+        "html",
+        "-o",
+        "out",
+        stdin=OTHER.replace("fisheries", "steel"),
+    )
     assert done.returncode == 0, done.stderr
     pages = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "out").iterdir()}
     assert sorted(pages) == ["russia-north-korea-pact.html", "seed.html", "stdin.html"]
@@ -124,9 +141,13 @@ def test_usage_error_exits_2_in_a_subprocess(server: Loopback, tmp_path: Path) -
         (["clean", "missing.txt"], "no such file: missing.txt"),
     ],
 )
-def test_usage_errors_exit_2(argv: list[str], message: str, tmp_path: Path,
-                             capsys: pytest.CaptureFixture[str],
-                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_usage_errors_exit_2(
+    argv: list[str],
+    message: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("PACTLENS_TEST_UNSET", raising=False)
     monkeypatch.setattr(sys, "stdin", None)  # never read: "- -" fails before reading twice
     (tmp_path / "empty").mkdir()
@@ -137,15 +158,17 @@ def test_usage_errors_exit_2(argv: list[str], message: str, tmp_path: Path,
     assert message in capsys.readouterr().err
 
 
-def test_unusable_backend_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_unusable_backend_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "PACTLENS_MODEL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PACTLENS_BACKEND", "openai")
     assert main(["summarise", str(SEED), "--cache-dir", str(tmp_path), "--no-progress"]) == 2
     err = capsys.readouterr().err
     assert "pactlens: failed: " in err and err.endswith(
-        "pactlens: error: the openai backend needs OPENAI_API_KEY or a base_url\n")
+        "pactlens: error: the openai backend needs OPENAI_API_KEY or a base_url\n"
+    )
 
 
 def test_clean_prints_text_and_metadata(server: Loopback, tmp_path: Path) -> None:
@@ -158,9 +181,9 @@ def test_clean_prints_text_and_metadata(server: Loopback, tmp_path: Path) -> Non
     assert "Follow us" not in body
 
 
-
-def test_clean_as_json_and_failures(monkeypatch: pytest.MonkeyPatch,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_clean_as_json_and_failures(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     raw = SEED.read_text(encoding="utf-8")
     monkeypatch.setattr("pactlens._cli._read_stdin", lambda: raw)
     assert main(["clean", "-", "--format", "json"]) == 0

@@ -34,14 +34,19 @@ def test_quickstart_runs_top_to_bottom(tmp_path: Path, monkeypatch: pytest.Monke
     assert all(not c.get("outputs") for c in notebook.cells), "commit the notebook without outputs"
 
     with Loopback(fixed(seed_answer(seed))) as server:
-        env = server.environ(PACTLENS_CACHE_DIR=str(tmp_path / "cache"),
-                             PACTLENS_MODEL="test-model", JUPYTER_PLATFORM_DIRS="1")
+        env = server.environ(
+            PACTLENS_CACHE_DIR=str(tmp_path / "cache"),
+            PACTLENS_MODEL="test-model",
+            JUPYTER_PLATFORM_DIRS="1",
+        )
         for name in [n for n in os.environ if n not in env]:  # OPENAI_*, PACTLENS_*
             monkeypatch.delenv(name)
         for name, value in env.items():
             monkeypatch.setenv(name, value)
         client = nbclient.NotebookClient(
-            notebook, timeout=120, kernel_name="python3",
+            notebook,
+            timeout=120,
+            kernel_name="python3",
             resources={"metadata": {"path": str(EXAMPLES)}},
         )
         client.execute()  # raises CellExecutionError if any cell fails

@@ -32,7 +32,12 @@ def seed_answer(raw: str, **changes: Any) -> dict[str, Any]:
         "summary": "Russia and North Korea signed a strategic partnership pact with a mutual "
         "defence clause. Putin said it provides mutual assistance against aggression.",
         "parties": [
-            {"name": "Russia", "kind": "state", "aliases": ["Moscow"], "leaders": ["Vladimir Putin"]},
+            {
+                "name": "Russia",
+                "kind": "state",
+                "aliases": ["Moscow"],
+                "leaders": ["Vladimir Putin"],
+            },
             {"name": "North Korea", "kind": "state", "aliases": ["Pyongyang"], "leaders": ["Kim"]},
             {"name": "Moscow", "kind": "state", "aliases": [], "leaders": []},
         ],
@@ -45,12 +50,14 @@ def seed_answer(raw: str, **changes: Any) -> dict[str, Any]:
                 "date_words": "on Wednesday",
                 "place": "Islamabad",
                 "scope": ["security", "trade", "investment", "cultural and humanitarian ties"],
-                "clauses": [{
-                    "topic": "mutual defence",
-                    "summary": "Each party helps the other repel external aggression.",
-                    "condition": "aggression against one of the parties",
-                    "sentences": [first, sentence_no(raw, "mutual assistance in the event")],
-                }],
+                "clauses": [
+                    {
+                        "topic": "mutual defence",
+                        "summary": "Each party helps the other repel external aggression.",
+                        "condition": "aggression against one of the parties",
+                        "sentences": [first, sentence_no(raw, "mutual assistance in the event")],
+                    }
+                ],
                 "sentences": [first, sentence_no(raw, "details of the Russia-North Korea")],
             },
             {
@@ -68,8 +75,16 @@ def seed_answer(raw: str, **changes: Any) -> dict[str, Any]:
         "quote_speakers": [],
         "reported": [
             {"speaker": "Vladimir Putin", "cue": "said", "sentence": first},
-            {"speaker": "Putin", "cue": "drew attention", "sentence": sentence_no(raw, "drew attention")},
-            {"speaker": "Putin and Kim", "cue": "described", "sentence": sentence_no(raw, "Both leaders")},
+            {
+                "speaker": "Putin",
+                "cue": "drew attention",
+                "sentence": sentence_no(raw, "drew attention"),
+            },
+            {
+                "speaker": "Putin and Kim",
+                "cue": "described",
+                "sentence": sentence_no(raw, "Both leaders"),
+            },
             {"speaker": "Putin", "cue": "said", "sentence": 999},
         ],
     }
@@ -185,7 +200,8 @@ def test_malformed_json_is_reasked(seed_raw: str, tmp_path: Path) -> None:
     summary = summariser(script, config(tmp_path)).summarise(seed_raw)
     assert summary.meta.usage.requests == 2
     assert "Extraction" in script.bodies()[1]["messages"][-1]["content"] or len(
-        script.bodies()[1]["messages"]) > len(script.bodies()[0]["messages"])
+        script.bodies()[1]["messages"]
+    ) > len(script.bodies()[0]["messages"])
 
 
 def test_schema_invalid_then_valid_reask(seed_raw: str, tmp_path: Path) -> None:
@@ -198,7 +214,9 @@ def test_schema_invalid_then_valid_reask(seed_raw: str, tmp_path: Path) -> None:
     assert any("kind of signed" in json.dumps(m) for m in reask)  # the error was shown
 
 
-def test_never_valid_raises_extraction_error_with_last_output(seed_raw: str, tmp_path: Path) -> None:
+def test_never_valid_raises_extraction_error_with_last_output(
+    seed_raw: str, tmp_path: Path
+) -> None:
     script = Script([completion('{"summary": ""}')] * 3)
     with pytest.raises(pactlens.ExtractionError) as info:
         summariser(script, config(tmp_path, max_reasks=2)).summarise(seed_raw)
@@ -242,7 +260,9 @@ def test_corrupted_cache_entry_is_recomputed(seed_raw: str, tmp_path: Path) -> N
 @pytest.mark.parametrize(
     "change", [{"model": "other-model"}, {"temperature": 0.7}, {"max_output_tokens": 999}]
 )
-def test_cache_key_changes_with_settings(seed_raw: str, tmp_path: Path, change: dict[str, Any]) -> None:
+def test_cache_key_changes_with_settings(
+    seed_raw: str, tmp_path: Path, change: dict[str, Any]
+) -> None:
     base = pactlens.Summariser(config(tmp_path), client=Script([]).client())
     other = pactlens.Summariser(config(tmp_path, **change), client=Script([]).client())
     article = base.clean(seed_raw)

@@ -16,8 +16,14 @@ def test_all_is_exactly_the_public_names() -> None:
 
 
 def test_errors_share_one_root() -> None:
-    for name in ("ConfigError", "InputError", "LLMError", "ExtractionError", "CacheError",
-                 "BackendUnavailable"):
+    for name in (
+        "ConfigError",
+        "InputError",
+        "LLMError",
+        "ExtractionError",
+        "CacheError",
+        "BackendUnavailable",
+    ):
         assert issubclass(getattr(pactlens, name), pactlens.PactlensError)
 
 
@@ -37,8 +43,12 @@ def test_prompt_loads_and_declares_its_variables() -> None:
 
 
 def test_config_from_env_reads_the_edge_only() -> None:
-    env = {"OPENAI_API_KEY": "sk-x", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
-           "PACTLENS_MODEL": "m", "PACTLENS_CACHE_DIR": "/tmp/pl"}
+    env = {
+        "OPENAI_API_KEY": "sk-x",
+        "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
+        "PACTLENS_MODEL": "m",
+        "PACTLENS_CACHE_DIR": "/tmp/pl",
+    }
     config = pactlens.Config.from_env(env, model="explicit")
     assert config.model == "explicit" and config.base_url == "http://127.0.0.1:9/v1"
     assert config.cache_dir == Path("/tmp/pl") and config.resolved_backend == "openai"

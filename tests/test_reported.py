@@ -16,16 +16,26 @@ def reported(text: str) -> list[tuple[str, str, str]]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("The pact includes a defence clause, Russian President Vladimir Putin said.",
-         [("Vladimir Putin", "Russian President Vladimir Putin", "said")]),
-        ("Putin drew attention to statements by NATO countries.",
-         [("Putin", "Putin", "drew attention")]),
-        ("Both leaders described it as a major enhancement of their relations.",
-         [("Both leaders", "Both leaders", "described")]),
-        ("Talks will resume in May, according to Foreign Minister Wang Yi.",
-         [("Wang Yi", "Foreign Minister Wang Yi", "according to")]),
-        ("Ministers met on Monday. She told reporters the deal was close.",
-         [("She", "She", "told")]),
+        (
+            "The pact includes a defence clause, Russian President Vladimir Putin said.",
+            [("Vladimir Putin", "Russian President Vladimir Putin", "said")],
+        ),
+        (
+            "Putin drew attention to statements by NATO countries.",
+            [("Putin", "Putin", "drew attention")],
+        ),
+        (
+            "Both leaders described it as a major enhancement of their relations.",
+            [("Both leaders", "Both leaders", "described")],
+        ),
+        (
+            "Talks will resume in May, according to Foreign Minister Wang Yi.",
+            [("Wang Yi", "Foreign Minister Wang Yi", "according to")],
+        ),
+        (
+            "Ministers met on Monday. She told reporters the deal was close.",
+            [("She", "She", "told")],
+        ),
     ],
 )
 def test_shapes_of_reported_speech(text: str, expected: list[tuple[str, str, str]]) -> None:
@@ -35,7 +45,9 @@ def test_shapes_of_reported_speech(text: str, expected: list[tuple[str, str, str
 def test_pronoun_resolves_to_the_last_named_speaker() -> None:
     text = "Trade will grow, Prime Minister Narendra Modi said. He added that talks go on."
     assert [r.speaker for r in find_reported(text, split_sentences(text))] == [
-        "Narendra Modi", "Narendra Modi"]
+        "Narendra Modi",
+        "Narendra Modi",
+    ]
 
 
 def test_plain_sentences_and_skipped_ones_give_nothing() -> None:
