@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
+from scripted import Script, completion, error
 
 import pactlens
 from pactlens._assemble import prepare
-from scripted import Script, completion, error
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
