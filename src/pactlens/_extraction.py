@@ -9,6 +9,7 @@ Lists carry ``max_length`` so constrained decoding cannot loop forever.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -95,6 +96,7 @@ class Extraction(_Lean):
         return " ".join(sentences[:4])
 
 
+@functools.lru_cache(maxsize=16)
 def schema_hash(model: type[BaseModel]) -> str:
     """A short, stable hash of a model's JSON Schema (feeds the cache key)."""
     schema = json.dumps(model.model_json_schema(), sort_keys=True, separators=(",", ":"))
