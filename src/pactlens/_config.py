@@ -68,7 +68,13 @@ class Config(BaseModel):
     api_key: SecretStr | None = None
     temperature: float = Field(default=0.0, ge=0, le=2)
     max_output_tokens: int = Field(default=1500, ge=64)
-    timeout: float = Field(default=120.0, gt=0, description="Seconds per request.")
+    timeout: float | None = Field(
+        default=None,
+        gt=0,
+        description="Seconds per request; default 120 for endpoints, 600 for the local "
+        "model (CPU inference on a busy machine is slow, and a retried request would "
+        "queue behind the abandoned one).",
+    )
     retry: RetryPolicy = Field(default_factory=RetryPolicy)
     max_reasks: int = Field(default=2, ge=0, description="instructor re-asks on invalid output.")
     mode: Mode = Field(default="auto", description="instructor mode; auto picks per backend.")
@@ -121,6 +127,12 @@ class Config(BaseModel):
         if self.model:
             return self.model
         return LOCAL_MODEL_NAME if self.resolved_backend == "local" else DEFAULT_OPENAI_MODEL
+
+    @property
+    def resolved_timeout(self) -> float:
+        if self.timeout is not None:
+            return self.timeout
+        return 600.0 if self.resolved_backend == "local" else 120.0
 
     @property
     def resolved_cache_dir(self) -> Path:
