@@ -129,11 +129,5 @@ class Config(BaseModel):
         return LOCAL_MODEL_NAME if self.resolved_backend == "local" else DEFAULT_OPENAI_MODEL
 
     @property
-    def resolved_timeout(self) -> float:
-        if self.timeout is not None:
-            return self.timeout
-        return 600.0 if self.resolved_backend == "local" else 120.0
-
-    @property
     def resolved_cache_dir(self) -> Path:
         return self.cache_dir if self.cache_dir is not None else default_cache_dir()

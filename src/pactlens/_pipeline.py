@@ -135,6 +135,7 @@ class Summariser:
             instructor.Mode.JSON_SCHEMA if self.backend == "local" else instructor.Mode.TOOLS
         )
         self.model = self.config.resolved_model
+        self.timeout = self.config.timeout or (600.0 if self.backend == "local" else 120.0)
 
     # -- public ----------------------------------------------------------------------
 
@@ -360,7 +361,7 @@ class Summariser:
             "api_key": key or "not-needed",
             "base_url": self.config.base_url,
             "max_retries": 0,
-            "timeout": self.config.resolved_timeout,
+            "timeout": self.timeout,
         }
 
     def _sync_client(self) -> instructor.Instructor:
@@ -373,7 +374,7 @@ class Summariser:
                         "use `await asummarise()`, or pass an openai.OpenAI"
                     )
                 if raw is not None:
-                    raw = raw.with_options(max_retries=0, timeout=self.config.resolved_timeout)
+                    raw = raw.with_options(max_retries=0, timeout=self.timeout)
                 else:
                     raw = self._owned_sync = self._own_clients()[0]
                 self._sync = instructor.from_openai(raw, mode=self.mode)
@@ -384,7 +385,7 @@ class Summariser:
             if self._async is None:
                 raw = self._user_client
                 if raw is not None:
-                    raw = raw.with_options(max_retries=0, timeout=self.config.resolved_timeout)
+                    raw = raw.with_options(max_retries=0, timeout=self.timeout)
                 else:
                     raw = self._owned_async = self._own_clients()[1]
                 assert isinstance(raw, openai.AsyncOpenAI)
@@ -398,7 +399,7 @@ class Summariser:
                 from pactlens._local import local_clients
 
                 self._clients = local_clients(
-                    self.config.resolved_cache_dir, timeout=self.config.resolved_timeout
+                    self.config.resolved_cache_dir, timeout=self.timeout
                 )
             else:
                 kwargs = self._openai_kwargs()
