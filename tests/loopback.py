@@ -234,6 +234,7 @@ class _Server(ThreadingHTTPServer):
 
 
 class _Handler(BaseHTTPRequestHandler):
+    disable_nagle_algorithm = True  # else every response stalls ~40 ms (delayed ACK)
     protocol_version = "HTTP/1.1"  # keep-alive, as real endpoints do
     server: _Server
 

@@ -7,9 +7,11 @@ import random
 
 import pytest
 
+from pactlens import _attribution, _quotes, _text
 from pactlens._ground import (
     SPEECH_VERBS,
     Quotation,
+    Utterance,
     attribute,
     find_all,
     find_mentions,
@@ -17,6 +19,7 @@ from pactlens._ground import (
     ground,
     normalise,
     sentence_at,
+    utterances,
 )
 from pactlens._models import Span
 
@@ -426,3 +429,97 @@ def test_sentence_at_edges() -> None:
 def test_seed_sentence(seed_body: str) -> None:
     span = sentence_at(seed_body, seed_body.index("Putin drew"))
     assert span.text.startswith("Putin drew attention") and span.text.endswith("weapons.")
+
+
+# -- news-writing rules: titles, fragments, more cues, utterances ----------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Johnson tells MSNBC’s “Morning Joe” on Friday that the attack was serious.",
+        "On this weekend’s broadcast of “Fox News Sunday,” the governor said no.",
+        "He said on “The Tonight Show” that he would run.",
+    ],
+)
+def test_a_quoted_title_after_of_on_or_s_is_not_speech(text: str) -> None:
+    [q] = find_quotations(text)
+    assert q.scare
+
+
+@pytest.mark.parametrize(
+    ("text", "scare"),
+    [
+        ("The senator says he has “big plans” for the month.", True),
+        ("She said the bank’s staff were “well-paid,” making $30,000 a year.", True),
+        ("She said the plan was “a good deal for everyone involved.”", False),
+        ("“No,” he said.", False),
+        ("He said: “Yes.”", False),
+    ],
+)
+def test_a_few_words_quoted_inside_the_writers_sentence_are_a_fragment(
+    text: str, scare: bool
+) -> None:
+    [q] = find_quotations(text)
+    assert q.scare is scare
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("“We want answers now,” the letter reads.", "the letter"),
+        ("“Did you see that? He is gone,” she yells.", "she"),
+        ("The Times reports: “The talks have failed again.”", "The Times"),
+        ("Cruz called Trump “a liar who will say anything to win.”", "Cruz"),
+    ],
+)
+def test_more_reporting_verbs_name_the_speaker(text: str, speaker: str) -> None:
+    [a] = attribute(text, find_quotations(text))
+    assert a.speaker_span is not None and a.speaker_span.text == speaker
+
+
+def test_extra_cues_leave_speech_verbs_alone() -> None:
+    assert "reads" not in SPEECH_VERBS and "reads" in _text._CUES
+    assert SPEECH_VERBS <= _text._CUES
+
+
+def test_an_interrupted_quote_is_one_utterance() -> None:
+    text = "Intro.\n\n“We will help,” Ann Smith said. “We always do.”\n\n“No more,” said Ms. Lee."
+    attributions = attribute(text, find_quotations(text))
+    first, second = utterances(text, attributions)
+    assert [a.quote.span.text for a in first.pieces] == ["We will help,", "We always do."]
+    assert first.span.text == "We will help,” Ann Smith said. “We always do."
+    assert text[first.span.start : first.span.end] == first.span.text
+    assert first.speaker == "Ann Smith" and first.cue == "said"
+    assert [a.quote.span.text for a in second.pieces] == ["No more,"]
+    assert second.speaker == "Lee"
+
+
+def test_pieces_apart_or_by_other_speakers_stay_separate() -> None:
+    text = (
+        "“We will win,” Smith said, and the crowd cheered for a long time before the rain "
+        "came down on the square and everyone went home. “It was fine.”\n\n"
+        "“Yes,” Smith said. “No,” Jones said."
+    )
+    found = utterances(text, attribute(text, find_quotations(text)))
+    assert [len(u.pieces) for u in found] == [1, 1, 1, 1]
+
+
+def test_quotes_joined_by_and_are_one_utterance() -> None:
+    text = "“We are leaving today,” the minister said, and “we are not coming back.”"
+    [u] = utterances(text, attribute(text, find_quotations(text)))
+    assert len(u.pieces) == 2 and u.speaker == "the minister"
+
+
+def test_utterances_of_nothing() -> None:
+    assert utterances("No quotes.", []) == []
+
+
+def test_ground_re_exports_the_split_modules() -> None:
+    from pactlens import _ground
+
+    assert _ground.Quotation is _quotes.Quotation
+    assert _ground.find_quotations is _quotes.find_quotations
+    assert _ground.Attribution is _attribution.Attribution
+    assert _ground.attribute is _attribution.attribute
+    assert Utterance is _attribution.Utterance

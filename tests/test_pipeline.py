@@ -310,3 +310,18 @@ def test_direct_quote_not_in_text_is_never_direct(seed_raw: str, tmp_path: Path)
     summary = summariser(Script([answer]), config(tmp_path)).summarise(seed_raw)
     assert all(s.speaker != "Kim" for s in summary.statements if s.kind == "direct")
     assert any("Q9" in d for d in summary.meta.grounding.dropped)
+
+
+def test_interrupted_quote_is_linked_pieces(tmp_path: Path) -> None:
+    raw = (
+        "MOSCOW, June 19, 2024 (Reuters) - The two countries signed a treaty on Wednesday.\n\n"
+        "“We will help each other against any aggression,” President Vladimir Putin said. "
+        "“This is a breakthrough document.”\n"
+    )
+    answer = {"parties": [], "agreements": [], "quote_speakers": [], "reported": [],
+              "summary": "Two countries signed a treaty."}
+    summary = summariser(Script([answer]), config(tmp_path)).summarise(raw)
+    first, second = [s for s in summary.statements if s.kind == "direct"]
+    assert second.continues == first.id and first.continues is None
+    assert first.speaker == second.speaker == "Vladimir Putin"
+    assert second.text == "This is a breakthrough document."

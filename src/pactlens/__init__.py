@@ -36,6 +36,7 @@ from pactlens._models import (
     Usage,
 )
 from pactlens._pipeline import Summariser, asummarise, summarise
+from pactlens._eval.harness import evaluate
 from pactlens._version import __version__ as __version__
 
 __all__ = [
@@ -66,5 +67,6 @@ __all__ = [
     "Usage",
     "asummarise",
     "clean",
+    "evaluate",
     "summarise",
 ]

@@ -393,21 +393,36 @@ def _statements(
             report.dropped.append(f"speaker for Q{item.quote}: no such quotation")
     statements: list[Statement] = []
     quoted_sentences: set[int] = set()
+    # A quotation the text interrupts ("“A,” he said. “B.”") is one utterance in pieces:
+    # each piece stays a verbatim statement, later ones pointing at the first.
+    first_piece: dict[int, _ground.Attribution] = {}
+    utterance_of: dict[int, _ground.Utterance] = {}
+    for utterance in _ground.utterances(text, prepared.attributions):
+        for piece in utterance.pieces:
+            first_piece[piece.quote.open] = utterance.pieces[0]
+            utterance_of[piece.quote.open] = utterance
+    ids: dict[int, str] = {}
     for n, attribution in enumerate(prepared.attributions, start=1):
         span = attribution.quote.span
-        speaker = attribution.speaker or asked.get(n) or "unknown"
+        head = first_piece.get(attribution.quote.open, attribution)
+        whole = utterance_of.get(attribution.quote.open)
+        speaker = (
+            attribution.speaker or (whole.speaker if whole else None) or asked.get(n) or "unknown"
+        )
+        ids[attribution.quote.open] = statement_id = f"s{len(statements) + 1}"
         quoted_sentences.add(prepared.sentence_of(span.start) or 0)
         statements.append(
             Statement(
-                id=f"s{len(statements) + 1}",
+                id=statement_id,
                 speaker=speaker,
                 speaker_id=_speaker_party(parties, speaker),
-                speaker_span=attribution.speaker_span,
+                speaker_span=attribution.speaker_span or (whole.speaker_span if whole else None),
                 kind="direct",
                 text=span.text,
                 span=span,
-                cue=attribution.cue,
+                cue=attribution.cue or (whole.cue if whole else None),
                 agreement_id=_agreement_for(agreements, span.start),
+                continues=ids.get(head.quote.open) if head is not attribution else None,
                 flags=[] if speaker != "unknown" else ["unattributed"],
             )
         )

@@ -44,6 +44,8 @@ examples:
   pactlens summarise a.txt --local                     the embedded local model
   pactlens clean page.html --format json               the cleaned text and its metadata
   pactlens schema --write schemas                      the JSON Schema of the output
+  pactlens eval --dataset polnear --predictor baseline --limit 10
+                                                       quality on annotated news
 
 environment:
   OPENAI_API_KEY, OPENAI_BASE_URL, PACTLENS_MODEL, PACTLENS_CACHE_DIR and
@@ -114,6 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
     j.add_argument("--write", type=Path, metavar="DIR",
                    help="write DIR/article_summary.schema.json instead of printing")
     j.set_defaults(run=run_schema)
+
+    from pactlens._eval.harness import add_eval_parser  # the eval data layer is optional
+
+    add_eval_parser(commands)
     return parser
 
 

@@ -157,6 +157,11 @@ class Statement(_Model):
     span: Span | None = None
     cue: str | None = Field(default=None, description="The reporting verb: said, told, warned.")
     agreement_id: str | None = None
+    continues: str | None = Field(
+        default=None,
+        description="For a quotation the text interrupts (“A,” he said. “B.”): the id of "
+        "the statement holding its first piece.",
+    )
     flags: list[str] = Field(
         default_factory=list, description="e.g. 'downgraded': claimed direct, not in the text."
     )

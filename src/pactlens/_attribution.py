@@ -1,0 +1,413 @@
+"""Attribution: who said each quotation, by the rules of news writing.
+
+Pure and deterministic. A reporting verb and a name (or pronoun, or "the ministry") next
+to the quote; "according to X"; "“…” ― Name"; a lead-in ending with a colon; and a quote
+with no cue inherits the speaker of the quote it continues.
+"""
+
+# ruff: noqa: RUF001  (typographic quotes and dashes are this module's subject)
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pactlens._models import Span
+from pactlens._quotes import Quotation, sentence_at
+from pactlens._text import _CUES, _QUOTES, _STOP, _WORD, _set, _span
+
+__all__ = ["Attribution", "Utterance", "attribute", "utterances"]
+
+_PRONOUNS = _set("he she they we i")
+_TITLES = _set(
+    """president vice prime minister secretary spokesman spokeswoman spokesperson senator sen.
+    representative rep. governor gov. mayor chancellor general gen. dr. mr. mrs. ms. miss king
+    queen prince princess chairman chairwoman chair ceo ambassador director leader premier
+    speaker judge justice envoy commander colonel col. lt. captain capt. sheikh emir pope
+    professor prof. deputy foreign defence defense finance state chief head nominee candidate
+    official lawmaker officer adviser advisor aide negotiator executive founder attorney lawyer
+    sir lord lady dame crown supreme first former acting interim senior"""
+)
+_GROUPS = _set(
+    """official officials spokesman spokeswoman spokesperson analyst analysts expert experts
+    source sources diplomat diplomats ministry government leaders leader statement aide aides
+    officer officers observers critics residents witnesses police agency"""
+)
+_NOT_PERSON = _set(
+    """korea states nations house ministry department office council union party committee
+    government agency kingdom republic federation commission organization organisation bank
+    court post times news press service network institute university center centre group
+    company corporation forces army navy journal street square city"""
+)
+_TOKEN = re.compile(
+    r"(?:[A-Za-z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Prof|St|Jr|Sr)\."
+    r"|[A-Z]\.(?= [A-Z])|\w+(?:['’-]\w+)*|[^\w\s]"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who said a quotation. ``speaker`` is resolved; ``speaker_span`` is as written.
+
+    ``method`` says which rule fired: ``after`` (“…,” Putin said), ``before`` (Putin
+    said: “…”), ``sentence`` (a cue elsewhere in the sentence), ``according`` (according
+    to X), ``dash`` (“…” ― Name), ``continuation`` / ``previous`` (inherited from the
+    quote before), ``scare`` or ``none``.
+    """
+
+    quote: Quotation
+    speaker: str | None
+    speaker_span: Span | None
+    cue: str | None
+    cue_span: Span | None
+    method: str
+
+
+_Tok = tuple[int, int, str]
+_Cue = tuple[int, tuple[int, int], str]
+_AUX = _set("has had have was is also later then again previously once further would will did")
+_DETS = _set("the a an his her its their our")
+_NO_INVERT = _set("tell tells told telling saying adding noting warning arguing asking insisting")
+_PARTICLES = _set("of bin al de van von da di la le del")
+_CALENDAR = _set(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december"""
+)
+
+
+def _namey(w: str) -> bool:
+    return w[:1].isupper() and w.lower() not in _STOP and w.lower() not in _CALENDAR
+
+
+def _titley(w: str) -> bool:
+    return w.lower() in _TITLES
+
+
+def _verb(w: str) -> bool:
+    return w.lower() in _CUES
+
+
+def _wordy(w: str) -> bool:
+    return w[:1].isalnum() and w.lower() not in _STOP and not _verb(w)
+
+
+def _skippable(w: str) -> bool:
+    return w in _AUX or (w.endswith("ly") and w.islower())
+
+
+def _np_before(toks: Sequence[_Tok], v: int, lo: int) -> tuple[int, int] | None:
+    """The speaker just before verb ``v``: a name with titles, a pronoun, "the union"."""
+    j = v
+    while j > lo and _skippable(toks[j - 1][2]):
+        j -= 1
+    if j == lo:
+        return None
+    if toks[j - 1][2].lower() in _PRONOUNS:
+        return j - 1, j
+    i = j
+    while i > lo:
+        w = toks[i - 1][2]
+        inner = w in _PARTICLES and i < j and i - 1 > lo and _namey(toks[i - 2][2])
+        if not (_namey(w) or _titley(w) or inner):
+            break
+        i -= 1
+    if i == j:
+        while i > lo and j - i < 4 and _wordy(toks[i - 1][2]):
+            i -= 1
+        if i == j or not (toks[j - 1][2].lower() in _GROUPS or toks[i - 1][2].lower() in _DETS):
+            return None
+    return (i - 1 if i > lo and toks[i - 1][2].lower() in _DETS else i), j
+
+
+def _np_after(toks: Sequence[_Tok], v: int, hi: int) -> tuple[int, int] | None:
+    """The speaker just after verb ``v`` ("said Putin", "said the spokesman")."""
+    i = start = v + 1
+    if i < hi and toks[i][2].lower() in _PRONOUNS:
+        return i, i + 1
+    det = i < hi and toks[i][2].lower() in _DETS
+    i += det
+    j = i
+    while j < hi:
+        w = toks[j][2]
+        inner = w in _PARTICLES and j > i and j + 1 < hi and _namey(toks[j + 1][2])
+        if not (_namey(w) or _titley(w) or inner):
+            break
+        j += 1
+    while j == i and det and j < hi and j - i < 3 and _wordy(toks[j][2]):
+        j += 1
+    if j == i and i < hi and toks[i][2].lower() in _GROUPS:
+        j = i + 1
+    return (start, j) if j > i else None
+
+
+def _subject(toks: Sequence[_Tok], lo: int, hi: int) -> tuple[int, int] | None:
+    """The name or pronoun a sentence opens with (the speaker of a later "…, saying")."""
+    np = _np_after(toks, lo - 1, hi)
+    return np if np and toks[np[1] - 1][2].lower() not in _DETS else None
+
+
+def _skip_aside(toks: Sequence[_Tok], j: int, hi: int) -> int:
+    """Skip "(R-Ohio)" and ", a top aide," after a speaker's name."""
+    for opening, closing, width in (("(", ")", 10), (",", ",", 15), (",", ",", 15)):
+        if j < hi and toks[j][2] == opening:
+            k = next((k for k in range(j + 1, min(hi, j + width)) if toks[k][2] == closing), j)
+            j = k + 1 if k > j else j
+    while j < hi and _skippable(toks[j][2]):
+        j += 1
+    return j
+
+
+def _name_of(words: Sequence[str]) -> tuple[str, bool]:
+    """The name in a mention (titles and possessors dropped), and whether it is a person."""
+    cut = max((k + 1 for k, w in enumerate(words[:-1]) if w.endswith(("'s", "’s"))), default=0)
+    for part in (words[cut:], words) if cut else (words,):
+        t = max((k for k, w in enumerate(part) if _titley(w)), default=-1)
+        name = part[t + 1 :]
+        if name and all(_namey(w) or w in _PARTICLES for w in name):
+            person = (t >= 0 or len(name) >= 2) and name[-1].lower() not in _NOT_PERSON
+            return " ".join(name), person
+    return " ".join(words), False
+
+
+class _People:
+    """Names met so far in an article, for turning "Putin" or "he" into "Vladimir Putin"."""
+
+    def __init__(self, text: str, toks: Sequence[_Tok], quotes: Sequence[Quotation]) -> None:
+        self.full: list[tuple[int, list[str]]] = []
+        self.mentions: list[tuple[int, str]] = []
+        inside = [(q.open, q.close) for q in quotes]
+        run: list[_Tok] = []
+        for tok in [*toks, (len(text) + 1, len(text) + 1, ".")]:
+            joined = run and text[run[-1][1] : tok[0]] == " "
+            if (_namey(tok[2]) or _titley(tok[2]) or tok[2] in _PARTICLES) and (joined or not run):
+                run.append(tok)
+                continue
+            if run:
+                self._add(run, any(o < run[0][0] < c for o, c in inside))
+            run = [tok] if _namey(tok[2]) or _titley(tok[2]) else []
+
+    def _add(self, run: Sequence[_Tok], quoted: bool) -> None:
+        name, person = _name_of([w for _, _, w in run])
+        if person and " " in name:
+            self.full.append((run[0][0], name.split()))
+        resolved = self.resolve(name, run[0][0])
+        if not quoted and (person or resolved != name):
+            self.mentions.append((run[0][0], resolved))
+
+    def resolve(self, name: str, pos: int) -> str:
+        if " " in name:
+            return name
+        earlier = [f for p, f in self.full if p < pos]
+        for k in (-1, 0):
+            match = [f for f in earlier if f[k] == name]
+            if match:
+                return " ".join(match[-1])
+        return name
+
+    def pronoun(self, pos: int, sentence: int) -> str | None:
+        """He or she: the first person named earlier in the sentence, else the latest."""
+        k = bisect.bisect_left(self.mentions, (pos, ""))
+        first = bisect.bisect_left(self.mentions, (sentence, ""))
+        return self.mentions[first if first < k else k - 1][1] if k else None
+
+
+def _after_cue(toks: Sequence[_Tok], after: range) -> _Cue | None:
+    """“…,” Putin said / said Putin / he told reporters / Flynn, an aide, said / ― Name."""
+    k = next((k for k in after if toks[k][2] not in ",-—–―:"), None)
+    if k is None:
+        return None
+    word = toks[k][2].lower()
+    if _verb(word):
+        np = None if word in _NO_INVERT else _np_after(toks, k, after.stop)
+        return (k, np, "after") if np else None
+    if word == "according" and k + 1 < after.stop and toks[k + 1][2] == "to":
+        np = _np_after(toks, k + 1, after.stop)
+        return (k, np, "according") if np else None
+    end = k
+    while end < after.stop and end - k < 6 and (_wordy(toks[end][2]) or toks[end][2] in _DETS):
+        end += 1
+    j = _skip_aside(toks, end, after.stop)
+    while end > k and _skippable(toks[end - 1][2]):
+        end -= 1
+    if end > k and j < after.stop and _verb(toks[j][2]):
+        return j, (k, end), "after"
+    np = _np_after(toks, k - 1, after.stop)
+    dashed = k > after.start and toks[k - 1][2] in "-—–―"
+    if dashed and np and all(not toks[x][2][:1].isalnum() for x in range(np[1], after.stop)):
+        return k - 1, np, "dash"
+    return None
+
+
+def _speaker_of(toks: Sequence[_Tok], v: int, region: range, opens: int) -> tuple[int, int] | None:
+    np = _np_before(toks, v, region.start)
+    if np is None and v - 1 > region.start and toks[v - 1][2] == ",":  # Clinton, at a gaggle, said
+        aside = range(v - 2, max(region.start, v - 15), -1)
+        comma = next((k for k in aside if toks[k][2] == ","), None)
+        np = _np_before(toks, comma, region.start) if comma is not None else None
+    if np is None and toks[v][2].lower() not in _NO_INVERT:
+        np = _np_after(toks, v, region.stop)
+    coordinated = toks[v][2].endswith("ing") or (v > 0 and toks[v - 1][2] in ("and", "but"))
+    if np is None and coordinated and opens >= 0:
+        np = _subject(toks, opens, v)
+    return np
+
+
+def _find_cue(toks: Sequence[_Tok], before: range, after: range, opens: int) -> _Cue | None:
+    """(cue token, speaker tokens, method) from the tokens around a quote. ``opens`` is the
+    first token of its sentence when ``before`` starts there, else -1."""
+    if cue := _after_cue(toks, after):
+        return cue
+    verbs = [k for k in before if _verb(toks[k][2])]
+    close = verbs and verbs[-1] >= before.stop - 8
+    if close and (np := _speaker_of(toks, verbs[-1], before, opens)):
+        return verbs[-1], np, "before"
+    for k in before:
+        according = toks[k][2].lower() == "according" and toks[k + 1][2] == "to"
+        if according and (np := _np_after(toks, k + 1, before.stop)):
+            return k, np, "according"
+    near = sorted([*before, *after], key=lambda k: abs(k - before.stop))
+    for v in (k for k in near if _verb(toks[k][2])):
+        if np := _speaker_of(toks, v, before if v < before.stop else after, opens):
+            return v, np, "sentence"
+    return None
+
+
+def attribute(text: str, quotes: Sequence[Quotation]) -> list[Attribution]:
+    """A speaker for each quotation, by rule, in the order given.
+
+    Names lose their titles ("Russian President Vladimir Putin" → "Vladimir Putin"), a bare
+    surname becomes the full name met earlier, and he/she become the latest person named
+    before (``speaker_span`` keeps the mention as written). A quote with no cue inherits
+    from the quote it continues, or from the attributed quote just before it.
+    """
+    toks: list[_Tok] = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    starts = [t[0] for t in toks]
+    people = _People(text, toks, quotes)
+    top = sorted((q for q in quotes if not (q.depth or q.scare)), key=lambda q: q.open)
+    out: list[Attribution] = []
+    last: Attribution | None = None
+    for q in quotes:
+        if q.scare or q.depth:
+            out.append(Attribution(q, None, None, None, None, "scare" if q.scare else "none"))
+            continue
+        k = top.index(q) if q in top else 0
+        prev, nxt = (top[k - 1] if k else None), (top[k + 1] if k + 1 < len(top) else None)
+        sentence = sentence_at(text, q.open).start
+        lo = max(sentence, prev.close + 1 if prev else 0)
+        hi = q.open if q.runs_on else sentence_at(text, q.close).end
+        hi = min(hi, nxt.open) if nxt else hi
+        before = range(bisect.bisect_left(starts, lo), bisect.bisect_left(starts, q.open))
+        line = text.rfind("\n", 0, q.open) + 1
+        lead_in = text[:line].rstrip()  # Caddell continued:\n\n"The health issue …"
+        if not text[line : q.open].strip() and lead_in.endswith(":"):
+            lo = sentence = sentence_at(text, len(lead_in) - 1).start
+            before = range(bisect.bisect_left(starts, lo), bisect.bisect_left(starts, line))
+        after = range(bisect.bisect_left(starts, q.close + 1), bisect.bisect_left(starts, hi))
+        after = range(0) if q.runs_on else after
+        cue = _find_cue(toks, before, after, before.start if lo == sentence else -1)
+        if cue is not None:
+            v, (i, j), method = cue
+            mention = _span(text, toks[i][0], toks[j - 1][1])
+            name = _name_of([w for _, _, w in toks[i:j]])[0]
+            who: str | None = name
+            if name.lower() in _PRONOUNS:
+                he_she = name.lower() in ("he", "she")
+                who = people.pronoun(mention.start, sentence) if he_she else None
+            who = people.resolve(who, mention.start) if who else None
+            if who and who == name and all(_namey(w) for w in who.split()):
+                bisect.insort(people.mentions, (mention.start, who))  # a speaker is a person
+            end = toks[v + 1][1] if method == "according" else toks[v][1]
+            cue_span = _span(text, toks[v][0], end)
+            last = Attribution(q, who, mention, cue_span.text, cue_span, method)
+        elif last and last.speaker and (q.continuation or _adjacent(text, last.quote, q)):
+            method = "continuation" if q.continuation else "previous"
+            last = Attribution(q, last.speaker, last.speaker_span, last.cue, last.cue_span, method)
+        else:
+            last = Attribution(q, None, None, None, None, "none")
+        out.append(last)
+    return out
+
+
+def _adjacent(text: str, prev: Quotation, q: Quotation) -> bool:
+    """``q`` follows ``prev`` in its paragraph, or opens the paragraph right after it."""
+    lines = text[prev.close + 1 : q.open].split("\n")
+    return len(lines) == 1 or not any(line.strip() for line in lines[1:])
+
+
+# -- utterances ----------------------------------------------------------------------------
+
+_INTERRUPTION_WORDS = 14
+_JOINERS = _set("and but or")
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    """One quotation as a reader meets it, which the text may interrupt.
+
+    “We will help,” he said. “We always do.” is two quotations and one utterance: its
+    pieces are interrupted only by their own attribution. ``span`` runs from the first
+    piece's first word to the last piece's last word (the attribution in between
+    included); speaker, mention and cue are the first attributed piece's.
+    """
+
+    pieces: tuple[Attribution, ...]
+    span: Span
+
+    @property
+    def attribution(self) -> Attribution:
+        return next((a for a in self.pieces if a.speaker), self.pieces[0])
+
+    @property
+    def speaker(self) -> str | None:
+        return self.attribution.speaker
+
+    @property
+    def speaker_span(self) -> Span | None:
+        return self.attribution.speaker_span
+
+    @property
+    def cue(self) -> str | None:
+        return self.attribution.cue
+
+
+def _interrupts(text: str, a: Attribution, b: Attribution) -> bool:
+    """Whether only ``a``'s or ``b``'s own attribution stands between the two quotes."""
+    first, second = a.quote, b.quote
+    if first.runs_on or second.continuation or second.open <= first.close:
+        return False
+    if a.speaker is None or a.speaker != b.speaker:
+        return False
+    gap = text[first.close + 1 : second.open]
+    if "\n" in gap or any(ch in _QUOTES for ch in gap):
+        return False
+    words = _WORD.findall(gap)
+    if gap.strip().lower() in _JOINERS:
+        return True  # he called it “reckless” and “dangerous”
+    cue = next((x.cue_span for x in (a, b) if x.method in ("after", "before", "sentence")), None)
+    inside = cue is not None and first.close < cue.start and cue.end <= second.open
+    ends = gap.rstrip()[-1:] in ",.:;" or (bool(words) and words[-1].lower() in _JOINERS)
+    return inside and len(words) <= _INTERRUPTION_WORDS and ends
+
+
+def utterances(text: str, attributions: Sequence[Attribution]) -> list[Utterance]:
+    """The attributed quotations grouped into utterances, in text order (see
+    :class:`Utterance`). Scare quotes and quotes inside quotes stay on their own."""
+    ordered = sorted(attributions, key=lambda a: a.quote.open)
+    groups: list[list[Attribution]] = []
+    for a in ordered:
+        last = groups[-1][-1] if groups else None
+        top = not (a.quote.scare or a.quote.depth)
+        if (
+            last
+            and top
+            and not (last.quote.scare or last.quote.depth)
+            and _interrupts(text, last, a)
+        ):
+            groups[-1].append(a)
+        else:
+            groups.append([a])
+    return [
+        Utterance(tuple(g), _span(text, g[0].quote.span.start, g[-1].quote.span.end))
+        for g in groups
+    ]

@@ -1,0 +1,241 @@
+"""Quotations and sentences: where quoted words are, found by the marks around them.
+
+Pure and deterministic. Curly, straight and guillemet double quotes; single quotes where
+they are the quote style; news style for quotes that run over paragraphs. Scare quotes
+and titles are flagged, not dropped. :func:`sentence_at` never splits a closed quotation.
+"""
+
+# ruff: noqa: RUF001, RUF002, RUF003  (typographic quotes and dashes are this module's subject)
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pactlens._models import Span
+from pactlens._text import (
+    _CUES,
+    _DQ,
+    _QUOTES,
+    _SQ,
+    _STOP,
+    _WORD,
+    _abbreviation,
+    _normalise,
+    _set,
+    _span,
+    _stops,
+)
+
+__all__ = ["Quotation", "find_quotations", "sentence_at"]
+
+_OPEN_CTX = "([{—–-/"
+_CLOSE_CTX = ".,;:!?)]}…—–-"
+_ELISIONS = _set("em tis twas cause til n s")
+#: Words after which a quoted Title Like This names a show, book or event.
+_TITLE_LEAD = _set("of on in for from at titled called dubbed named entitled the a an")
+#: Quoted words at most this many, inside the writer's sentence, are not a statement.
+_FRAGMENT = 3
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Quotation:
+    """Quoted words: ``span`` is inside the marks; ``open``/``close`` index the marks.
+
+    A quotation that runs on into the next paragraph (news style) has no closing mark:
+    ``runs_on`` is true and ``close`` is ``span.end``. The next paragraph's piece has
+    ``continuation`` set. ``scare`` marks short quotes with no speech verb around them.
+    """
+
+    span: Span
+    open: int
+    close: int
+    words: int
+    scare: bool = False
+    depth: int = 0
+    runs_on: bool = False
+    continuation: bool = False
+
+
+def _role(text: str, i: int, nominal: str, *, single: bool = False) -> str:
+    """Whether the mark at ``i`` opens or closes, by what flanks it; ``""`` when neither."""
+    b, a = i - 1, i + 1
+    while b >= 0 and text[b] in _QUOTES and text[b] != text[i]:
+        b -= 1
+    while a < len(text) and text[a] in _QUOTES and text[a] != text[i]:
+        a += 1
+    before = text[b] if b >= 0 else "\n"
+    after = text[a] if a < len(text) else "\n"
+    if single and before.isalnum() and after.isalnum() and a == i + 1 and b == i - 1:
+        return ""  # an apostrophe: don't, Kim’s
+    left = before.isspace() or before in _OPEN_CTX
+    right = after.isspace() or after in _CLOSE_CTX
+    if left != right:
+        return "open" if left else "close"
+    return nominal
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group()
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            out.append((m.start() + lead, m.start() + len(line.rstrip())))
+    return out
+
+
+def _single_pairs(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    opens, closes = [], []
+    for i in range(a, b):
+        if text[i] not in _SQ:
+            continue
+        role = _role(text, i, _SQ[text[i]], single=True)
+        word = _WORD.match(text, i + 1) if role == "open" else None
+        if word and not word.group()[0].isdigit() and word.group().lower() not in _ELISIONS:
+            opens.append(i)
+        elif role == "close":
+            closes.append(i)
+    pairs: list[tuple[int, int]] = []
+    for n, o in enumerate(opens):
+        if pairs and o < pairs[-1][1]:
+            continue
+        stop = min(opens[n + 1] if n + 1 < len(opens) else b, o + 400)
+        cands = [c for c in closes if o + 1 < c <= stop]
+        good = [c for c in cands if text[c - 1] in ",.!?;:" or c + 1 == b or text[c + 1] in ",.;:"]
+        if cands:
+            pairs.append((o, (good or cands)[0]))
+    return pairs
+
+
+def find_quotations(text: str, *, nested: bool = False) -> list[Quotation]:
+    """Quoted passages, in order: curly, straight and guillemet double quotes, and single
+    quotes where they are the quote style (a paragraph or headline with no double quotes).
+
+    News style is followed: a quotation running over paragraphs opens in each one and
+    closes only at the end. Apostrophes (don't, Kim’s, ’90s) are never quote marks. With
+    ``nested`` the quotes inside quotes (depth 1) are returned too.
+    """
+    paras = _paragraphs(text)
+    pstarts = [a for a, _ in paras]
+    found: list[tuple[int, int | None, int, bool]] = []  # open, close, depth, continuation
+    stack: list[tuple[int, str, int, bool]] = []  # open, family, paragraph, continuation
+    ran_on = -2
+    for i, ch in enumerate(text):
+        role = _role(text, i, _DQ[ch]) if ch in _DQ else ""
+        if not role:
+            continue
+        family = "straight" if ch == '"' else "guillemet" if ch in "«»" else "curly"
+        p = bisect.bisect_right(pstarts, i) - 1
+        if stack and stack[0][2] != p:
+            found.extend((o, None, d, cont) for d, (o, _, _, cont) in enumerate(stack))
+            ran_on, stack = stack[0][2], []
+        if role == "open":
+            if stack and stack[-1][1] == family:
+                stack.pop()  # an earlier mark that never closed
+            cont = not stack and p == ran_on + 1 and not text[paras[p][0] : i].strip()
+            stack.append((i, family, p, cont))
+        elif stack:
+            d = max((k for k, e in enumerate(stack) if e[1] == family), default=len(stack) - 1)
+            found.append((stack[d][0], i, d, stack[d][3]))
+            del stack[d:]
+    found.extend((o, None, d, cont) for d, (o, _, _, cont) in enumerate(stack))
+
+    def para_end(i: int) -> int:
+        return paras[bisect.bisect_right(pstarts, i) - 1][1]
+
+    doubles = {o for o, _, _, _ in found}
+    regions = [(o + 1, c, 1) for o, c, d, _ in found if d == 0 and c is not None]
+    regions += [(a, b, 0) for a, b in paras if not any(a <= o < b for o in doubles)]
+    for a, b, depth in regions:
+        found.extend((o, c, depth, False) for o, c in _single_pairs(text, a, b))
+    quotes = []
+    for o, c, depth, cont in sorted(found):
+        end = para_end(o) if c is None else c
+        inner = text[o + 1 : end]
+        start = o + 1 + len(inner) - len(inner.lstrip())
+        stop = o + 1 + len(inner.rstrip())
+        words = len(_WORD.findall(_normalise(inner)[0]))
+        if words and (nested or depth == 0):
+            span = _span(text, start, stop)
+            q = Quotation(span, o, end, words, False, depth, c is None, cont)
+            quotes.append(dataclasses.replace(q, scare=_is_scare(text, q)))
+    return quotes
+
+
+def _is_scare(text: str, q: Quotation) -> bool:
+    """Not a quotation of what someone said: a title (the “Morning Joe” show), a few words
+    quoted inside the writer's own sentence (he has “big plans”), or a short quote or a
+    Title Like This with no speech verb around it."""
+    words = _WORD.findall(_normalise(q.span.text)[0])
+    titled = bool(words) and all(w[0].isupper() or w in _STOP for w in words)
+    if q.runs_on or q.continuation or q.words > (8 if titled else 3):
+        return False
+    preceding = text[max(0, q.open - 30) : q.open]
+    lead = _WORD.findall(_normalise(preceding)[0].lower())
+    glued = bool(lead) and preceding.rstrip()[-1:].isalnum()
+    if titled and glued and (lead[-1] in _TITLE_LEAD or lead[-1].endswith("'s")):
+        return True  # on “Fox News Sunday,” / MSNBC’s “Morning Joe”
+    if q.words > (6 if titled else 3):
+        return False
+    if glued and q.words <= _FRAGMENT and q.span.text[:1].islower():
+        return True  # says he has “big plans” for
+    a = text.rfind("\n", 0, q.open) + 1
+    b = len(text) if text.find("\n", q.close) == -1 else text.find("\n", q.close)
+    if not text[a : q.open].strip() and len(text[q.close + 1 : b].strip()) < 2:
+        return False  # the quote is the whole paragraph
+    before = text[max(a, q.open - 80) : q.open]
+    before = before[max((m.end() for m in _stops(before)), default=0) :]
+    if not before.strip() and q.span.text[-1] in ".!?":
+        return False  # a sentence of its own
+    after = text[q.close + 1 : min(b, q.close + 80)]
+    after = after[: next((m.start() + 1 for m in _stops(after)), None)]
+    context = _normalise(before + " " + after)[0].lower()
+    return not set(_WORD.findall(context)) & _CUES and "according to" not in context
+
+
+# -- sentences -----------------------------------------------------------------------------
+
+
+def _sentence_starts(text: str, a: int, b: int, shield: Sequence[tuple[int, int]]) -> list[int]:
+    starts = [a]
+    for m in _BOUNDARY.finditer(text, a, b):
+        end = m.end()
+        if end >= b or any(o < end <= c for o, c in shield):
+            continue
+        if any(ch in _QUOTES for ch in m.group()) and _cue_follows(text[end : end + 80]):
+            continue  # “Are you ready?” Putin asked.
+        nxt = text[end]
+        if not (nxt.isupper() or nxt.isdigit() or nxt in _QUOTES or nxt in "(["):
+            continue
+        word = re.search(r"[A-Za-z.]*\Z", text[max(a, m.start() - 12) : m.start()])
+        if text[m.start()] == "." and _abbreviation(word):
+            continue
+        starts.append(end)
+    return starts
+
+
+def _cue_follows(s: str) -> bool:
+    s = s[: next((m.start() for m in _stops(s)), None)]
+    return any(w.lower() in _CUES for w in _WORD.findall(s)[:7])
+
+
+def sentence_at(text: str, index: int) -> Span:
+    """The sentence holding ``index``. Paragraph breaks always end a sentence; closed
+    quotations are never split, and abbreviations (Mr., Jan., U.S.) do not end one."""
+    if not text:
+        return _span(text, 0, 0)
+    index = min(max(index, 0), len(text) - 1)
+    a = text.rfind("\n", 0, index) + 1
+    b = text.find("\n", index)
+    b = len(text) if b == -1 else b
+    shield = [(q.open + a, q.close + a) for q in find_quotations(text[a:b]) if not q.runs_on]
+    starts = _sentence_starts(text, a, b, shield)
+    k = bisect.bisect_right(starts, index) - 1
+    s, e = starts[k], starts[k + 1] if k + 1 < len(starts) else b
+    chunk = text[s:e]
+    s += len(chunk) - len(chunk.lstrip())
+    return _span(text, s, s + len(chunk.strip()))
