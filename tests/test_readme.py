@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from loopback import Loopback, fixed
 from test_pipeline import seed_answer
 
@@ -42,5 +41,6 @@ def test_readme_install_and_test_commands_are_what_ci_runs() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "CMAKE_ARGS=\"-DGGML_NATIVE=OFF\" pip install -e '.[local,test]'" in README
     assert "pip install -q -e '.[local,test]'" in ci and "python -m pytest" in ci
-    assert "python examples/summarise_article.py examples/articles/russia-north-korea-pact.txt" in ci
+    main = "python examples/summarise_article.py examples/articles/russia-north-korea-pact.txt"
+    assert main in ci and main in README
     assert os.path.exists(ROOT / "examples" / "articles" / "russia-north-korea-pact.txt")

@@ -20,6 +20,7 @@ from pactlens._errors import (
     LLMError,
     PactlensError,
 )
+from pactlens._eval.harness import evaluate
 from pactlens._models import (
     Agreement,
     Article,
@@ -36,7 +37,6 @@ from pactlens._models import (
     Usage,
 )
 from pactlens._pipeline import Summariser, asummarise, summarise
-from pactlens._eval.harness import evaluate
 from pactlens._version import __version__ as __version__
 
 __all__ = [
