@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from pactlens._ground import SPEECH_VERBS
 from pactlens._models import Span
 
-__all__ = ["Reported", "find_reported"]
+__all__ = [
+    "CUE_WORDS",
+    "Reported",
+    "cue_attribution",
+    "find_reported",
+    "names_in",
+    "outside_quotes",
+]
 
 _CUES = sorted(
     SPEECH_VERBS
@@ -127,6 +134,78 @@ _NOT_SPEAKERS = frozenset(
 )
 
 
+_BELIEF = frozenset(
+    """think thinks thought believe believes believed expect expects expected want
+    wants wanted hope hopes hoped fear fears feared plan plans planned know knows knew
+    report reports feel feels felt worry worries worried estimate estimates estimated""".split()
+)
+#: Reporting and belief verbs: PolNeAR-style attribution covers "X thinks", "X plans".
+CUE_WORDS = SPEECH_VERBS | _BELIEF
+_WORD = re.compile("[A-Za-z]+(?:['\u2019][a-z]+)?")
+_MENTION = re.compile(
+    "(?:[A-Z][\\w'\u2019.-]*(?: (?:of|de|al|bin|van|von) | ))*[A-Z][\\w'\u2019.-]*"
+    r"|\b(?:he|she|they|officials|sources|analysts|experts)\b"
+)
+_QUOTE_CHARS = '"\u201c\u201d\u201e\u00ab\u00bb'
+#: Capitalised words that open sentences or name no actor.
+_NOT_NAMES = frozenset(
+    """The A An This That These Those It He She They We I You In On At For But And Or
+    If When While After Before As By From With Without Under Over Since Also However
+    Yet So Mr Mrs Ms Dr Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+    January February March April May June July August September October November
+    December There Here What Who Why How Our Their His Her Its Some Many Most All No
+    Not One Two Three""".split()
+)
+
+
+def outside_quotes(sentence: str) -> str:
+    """The sentence with quoted stretches blanked (same length)."""
+    out, inside = [], False
+    for c in sentence:
+        if c in _QUOTE_CHARS:
+            inside = not inside if c == '"' else c in "\u201c\u201e\u00ab"
+            out.append(" ")
+        else:
+            out.append(" " if inside else c)
+    return "".join(out)
+
+
+def names_in(plain: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Names and subject pronouns in ``plain[start:end]``, leading function words cut."""
+    out = []
+    for m in _MENTION.finditer(plain, max(0, start), min(len(plain), end)):
+        a, words = m.start(), m.group().split(" ")
+        while len(words) > 1 and words[0] in _NOT_NAMES:
+            a += len(words[0]) + 1
+            words = words[1:]
+        b = m.end() - 1 if re.search(r"[a-z]\.$", m.group()) else m.end()
+        if words[0] not in _NOT_NAMES or words[0] in ("He", "She", "They"):
+            out.append((a, b))
+    return out
+
+
+def cue_attribution(sentence: str) -> tuple[tuple[int, int] | None, tuple[int, int]] | None:
+    """The broad rule: the first reporting or belief cue outside quotation marks, and the
+    name or pronoun just before it (else just after; after "according to").
+
+    Returns ``(speaker offsets or None, cue offsets)`` within ``sentence``, or None.
+    """
+    plain = outside_quotes(sentence)
+    cue = next((m for m in _WORD.finditer(plain) if m.group().lower() in CUE_WORDS), None)
+    according = re.search(r"\baccording to\b", plain, re.IGNORECASE)
+    if cue is None and according is None:
+        return None
+    if according is not None and (cue is None or according.start() < cue.start()):
+        where = (according.start(), according.end())
+        names = names_in(plain, where[1], where[1] + 60)[:1]
+    else:
+        assert cue is not None
+        where = (cue.start(), cue.end())
+        names = names_in(plain, where[0] - 60, where[0])[-1:]
+        names = names or names_in(plain, where[1], where[1] + 40)[:1]
+    return (names[0] if names else None), where
+
+
 @dataclass(frozen=True)
 class Reported:
     sentence: int  # 1-based, as in the prompt
@@ -163,9 +242,15 @@ def find_reported(text: str, sentences: Sequence[Span], skip: Iterable[int] = ()
                 break
             match = None
         if match is None:
-            continue
-        who = match.group("who")
-        start = sentence.start + match.start("who")
+            broad = cue_attribution(body)
+            if broad is None or broad[0] is None:
+                continue
+            (a, b), (c, d) = broad[0], broad[1]
+            who, cue_text = body[a:b], body[c:d]
+            start = sentence.start + a
+        else:
+            who, cue_text = match.group("who"), match.groupdict().get("cue") or "according to"
+            start = sentence.start + match.start("who")
         mention = Span(start=start, end=start + len(who), text=text[start : start + len(who)])
         if re.fullmatch(_PRONOUN, who):
             speaker = last_person or who
@@ -176,7 +261,6 @@ def find_reported(text: str, sentences: Sequence[Span], skip: Iterable[int] = ()
             last_person = speaker
         if number in skipped:
             continue
-        cue = match.groupdict().get("cue") or "according to"
         by_name = re.fullmatch(f"{_PRONOUN}|{_GROUP}", who) is None
-        found.append(Reported(number, speaker, mention, cue, by_name))
+        found.append(Reported(number, speaker, mention, cue_text, by_name))
     return found

@@ -21,7 +21,7 @@ import re
 import time
 
 from pactlens import _gazetteer, _ground
-from pactlens._assemble import prepare
+from pactlens._assemble import _slug, prepare
 from pactlens._clean import clean
 from pactlens._eval.scoring import DEMONYMS
 from pactlens._models import (
@@ -36,6 +36,8 @@ from pactlens._models import (
     Span,
     Statement,
 )
+from pactlens._reported import _MENTION as _NAME
+from pactlens._reported import _NOT_NAMES, cue_attribution, outside_quotes
 from pactlens._version import __version__
 
 __all__ = ["Baseline"]
@@ -44,21 +46,6 @@ __all__ = ["Baseline"]
 def _words(text: str) -> list[str]:
     return text.split()
 
-
-_BELIEF = frozenset(
-    _words(
-        """think thinks thought believe believes believed expect expects expected want wants
-    wanted hope hopes hoped fear fears feared plan plans planned know knows knew report
-    reports feel feels felt worry worries worried estimate estimates estimated"""
-    )
-)
-_CUES = _ground.SPEECH_VERBS | _BELIEF
-_WORDS = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
-_NAME = re.compile(
-    r"(?:[A-Z][\w'’.-]*(?: (?:of|de|al|bin|van|von) | ))*[A-Z][\w'’.-]*"
-    r"|\b(?:he|she|they|officials|sources|analysts|experts)\b"
-)
-_QUOTE_CHARS = '"“”„«»'
 
 _TRIGGER = re.compile(
     r"\b(?:agreements?|deals?|treat(?:y|ies)|pacts?|accords?|cease-?fires?|truces?"
@@ -89,55 +76,10 @@ _STATUS: list[tuple[re.Pattern[str], AgreementStatus]] = [
         "under_negotiation",
     ),
 ]
-#: Capitalised words that open sentences or name no actor.
-_NOT_NAMES = frozenset(
-    _words(
-        """The A An This That These Those It He She They We I You In On At For But And Or If
-    When While After Before As By From With Without Under Over Since Also However Yet So
-    Mr Mrs Ms Dr Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February
-    March April May June July August September October November December There Here What
-    Who Why How Our Their His Her Its Some Many Most All No Not One Two Three"""
-    )
-)
 
 
 def _span(text: str, start: int, end: int) -> Span:
     return Span(start=start, end=end, text=text[start:end])
-
-
-def _slug(name: str, taken: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "party"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
-    return slug
-
-
-def _names_in(plain: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Names and subject pronouns in ``plain[start:end]``, leading function words cut."""
-    out = []
-    for m in _NAME.finditer(plain, max(0, start), min(len(plain), end)):
-        a, words = m.start(), m.group().split(" ")
-        while len(words) > 1 and words[0] in _NOT_NAMES:
-            a += len(words[0]) + 1
-            words = words[1:]
-        b = m.end() - 1 if re.search(r"[a-z]\.$", m.group()) else m.end()
-        if words[0] not in _NOT_NAMES or words[0] in ("He", "She", "They"):
-            out.append((a, b))
-    return out
-
-
-def _outside_quotes(sentence: str) -> str:
-    """The sentence with quoted stretches blanked (same length)."""
-    out, inside = [], False
-    for c in sentence:
-        if c in _QUOTE_CHARS:
-            inside = not inside if c == '"' else c in "“„«"
-            out.append(" ")
-        else:
-            out.append(" " if inside else c)
-    return "".join(out)
 
 
 class Baseline:
@@ -206,19 +148,11 @@ class Baseline:
 
     @staticmethod
     def _indirect(text: str, sentence: Span, number: int) -> Statement | None:
-        plain = _outside_quotes(sentence.text)
-        cue = next((m for m in _WORDS.finditer(plain) if m.group().lower() in _CUES), None)
-        according = re.search(r"\baccording to\b", plain, re.IGNORECASE)
-        if cue is None and according is None:
+        found = cue_attribution(sentence.text)
+        if found is None:
             return None
-        if according is not None and (cue is None or according.start() < cue.start()):
-            cue_start, cue_end = according.start(), according.end()
-            names = _names_in(plain, cue_end, cue_end + 60)[:1]
-        else:
-            assert cue is not None
-            cue_start, cue_end = cue.start(), cue.end()
-            names = _names_in(plain, cue_start - 60, cue_start)[-1:]
-            names = names or _names_in(plain, cue_end, cue_end + 40)[:1]
+        who, (cue_start, cue_end) = found
+        names = [who] if who else []
         speaker_span = None
         speaker = "unknown"
         if names:
@@ -232,7 +166,7 @@ class Baseline:
             kind="indirect",
             text=sentence.text,
             span=sentence,
-            cue=plain[cue_start:cue_end],
+            cue=sentence.text[cue_start:cue_end],
         )
 
     # -- agreements ----------------------------------------------------------------------
@@ -279,7 +213,7 @@ class Baseline:
     def _names(sentence: str) -> list[tuple[str, PartyKind]]:
         """Places, demonyms and capitalised names in a sentence, in order."""
         found: list[tuple[str, PartyKind]] = []
-        for m in _NAME.finditer(_outside_quotes(sentence)):
+        for m in _NAME.finditer(outside_quotes(sentence)):
             words = m.group().split()
             while words and words[0].strip(".") in _NOT_NAMES:
                 words = words[1:]
