@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import instructor
@@ -59,6 +60,18 @@ class _Counter:
         log.warning(
             "pactlens: retrying after %s (attempt %d)", _describe(exc), state.attempt_number
         )
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One article on its way to the model."""
+
+    key: str
+    prepared: Prepared
+    counter: _Counter
+    kwargs: dict[str, Any]
+    started: float
+    prepared_at: float
 
 
 def _describe(exc: BaseException | None) -> str:
@@ -140,44 +153,34 @@ class Summariser:
     # -- public ----------------------------------------------------------------------
 
     def summarise(self, article: str | Article) -> ArticleSummary:
-        started = time.perf_counter()
-        cleaned, key, hit = self._lookup(article)
-        if hit is not None:
-            return hit
-        prepared = prepare(cleaned)
-        prepared_at = time.perf_counter()
-        counter = _Counter()
-        kwargs = self._request(prepared, counter)
+        job = self._start(article)
+        if isinstance(job, ArticleSummary):
+            return job
         try:
             for attempt in retrying(
-                self.config.retry, sleep=self._sleep, before_sleep=counter.retried
+                self.config.retry, sleep=self._sleep, before_sleep=job.counter.retried
             ):
                 with attempt:
-                    result = self._create(kwargs)
+                    result = self._create(job.kwargs)
         except (openai.APIError, openai.APIConnectionError) as e:
-            raise self._llm_error(e, counter) from e
-        return self._finish(prepared, result, counter, key, started, prepared_at)
+            raise self._llm_error(e, job.counter) from e
+        return self._finish(job, result)
 
     async def asummarise(self, article: str | Article) -> ArticleSummary:
         if isinstance(self._user_client, openai.OpenAI):
             return await asyncio.to_thread(self.summarise, article)
-        started = time.perf_counter()
-        cleaned, key, hit = self._lookup(article)
-        if hit is not None:
-            return hit
-        prepared = prepare(cleaned)
-        prepared_at = time.perf_counter()
-        counter = _Counter()
-        kwargs = self._request(prepared, counter)
+        job = self._start(article)
+        if isinstance(job, ArticleSummary):
+            return job
         try:
             async for attempt in async_retrying(
-                self.config.retry, sleep=self._asleep, before_sleep=counter.retried
+                self.config.retry, sleep=self._asleep, before_sleep=job.counter.retried
             ):
                 with attempt:
-                    result = await self._acreate(kwargs)
+                    result = await self._acreate(job.kwargs)
         except (openai.APIError, openai.APIConnectionError) as e:
-            raise self._llm_error(e, counter) from e
-        return self._finish(prepared, result, counter, key, started, prepared_at)
+            raise self._llm_error(e, job.counter) from e
+        return self._finish(job, result)
 
     def summarise_many(
         self,
@@ -263,6 +266,17 @@ class Summariser:
                 self._cache = SummaryCache(self.config.resolved_cache_dir)
             return self._cache
 
+    def _start(self, article: str | Article) -> ArticleSummary | _Job:
+        """The cached summary, or everything needed to ask the model for one."""
+        started = time.perf_counter()
+        cleaned, key, hit = self._lookup(article)
+        if hit is not None:
+            return hit
+        prepared = prepare(cleaned)
+        counter = _Counter()
+        kwargs = self._request(prepared, counter)
+        return _Job(key, prepared, counter, kwargs, started, time.perf_counter())
+
     def _lookup(self, article: str | Article) -> tuple[Article, str, ArticleSummary | None]:
         cleaned = self.clean(article)
         key = self.cache_key(cleaned)
@@ -303,15 +317,9 @@ class Summariser:
             f"{where} {what}: {_describe(e)}: {e}", original=e, attempts=counter.retries + 1
         )
 
-    def _finish(
-        self,
-        prepared: Prepared,
-        result: tuple[Extraction, Any],
-        counter: _Counter,
-        key: str,
-        started: float,
-        prepared_at: float,
-    ) -> ArticleSummary:
+    def _finish(self, job: _Job, result: tuple[Extraction, Any]) -> ArticleSummary:
+        prepared, counter, key = job.prepared, job.counter, job.key
+        started, prepared_at = job.started, job.prepared_at
         extraction, completion = result
         answered = time.perf_counter()
         built = assemble(prepared, extraction)
@@ -398,9 +406,7 @@ class Summariser:
             if self.backend == "local":
                 from pactlens._local import local_clients
 
-                self._clients = local_clients(
-                    self.config.resolved_cache_dir, timeout=self.timeout
-                )
+                self._clients = local_clients(self.config.resolved_cache_dir, timeout=self.timeout)
             else:
                 kwargs = self._openai_kwargs()
                 self._clients = openai.OpenAI(**kwargs), openai.AsyncOpenAI(**kwargs)
