@@ -398,3 +398,14 @@ def test_smoke_on_the_real_data() -> None:
     report = evaluate(Baseline(), DATA, dataset="rams", limit=3)
     assert report.documents == 3 and not report.errors
     assert report.ratios["found"].total == 3
+
+
+def test_rules_only_predictor_is_pactlens_without_a_model() -> None:
+    from pactlens._eval.baseline import RulesOnly
+
+    seed = (Path(__file__).resolve().parents[1] / "examples" / "articles"
+            / "russia-north-korea-pact.txt").read_text(encoding="utf-8")
+    summary = RulesOnly()(seed)
+    direct = [s for s in summary.statements if s.kind == "direct"]
+    assert len(direct) == 2 and all(s.speaker == "Vladimir Putin" for s in direct)
+    assert summary.agreements == [] and summary.meta.backend == "rules"

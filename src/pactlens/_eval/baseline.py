@@ -21,9 +21,10 @@ import re
 import time
 
 from pactlens import _gazetteer, _ground
-from pactlens._assemble import _slug, prepare
+from pactlens._assemble import _slug, assemble, prepare
 from pactlens._clean import clean
 from pactlens._eval.scoring import DEMONYMS
+from pactlens._extraction import Extraction
 from pactlens._models import (
     Agreement,
     AgreementKind,
@@ -40,7 +41,7 @@ from pactlens._reported import _MENTION as _NAME
 from pactlens._reported import _NOT_NAMES, cue_attribution, outside_quotes
 from pactlens._version import __version__
 
-__all__ = ["Baseline"]
+__all__ = ["Baseline", "RulesOnly"]
 
 
 def _words(text: str) -> list[str]:
@@ -235,3 +236,34 @@ class Baseline:
             if pattern.search(lowered):
                 return status
         return "agreed"
+
+
+class RulesOnly:
+    """pactlens's own pipeline with the model's answer left empty: what its deterministic
+    half (quotations, their speakers, reported speech, grounding) gives on its own."""
+
+    name = "rules"
+
+    def __call__(self, article: str | Article) -> ArticleSummary:
+        article = article if isinstance(article, Article) else clean(article)
+        built = assemble(prepare(article), _EMPTY)
+        return ArticleSummary(
+            text=article.text,
+            title=article.title,
+            dateline=article.dateline,
+            source=article.source,
+            summary="(pactlens rules only: no model, no abstract)",
+            parties=built.parties,
+            agreements=built.agreements,
+            statements=built.statements,
+            meta=Meta(
+                model="none",
+                backend="rules",
+                prompt_version="-",
+                pactlens_version=__version__,
+                grounding=built.report,
+            ),
+        )
+
+
+_EMPTY = Extraction(parties=[], agreements=[], quote_speakers=[], reported=[], summary="(none)")

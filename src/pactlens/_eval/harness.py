@@ -189,7 +189,12 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
         "agreement events or the seed article; print a P/R/F1 table.",
     )
     parser.add_argument("--dataset", choices=["polnear", "rams", "seed"], default="polnear")
-    parser.add_argument("--predictor", choices=["pactlens", "baseline"], default="pactlens")
+    parser.add_argument(
+        "--predictor",
+        choices=["pactlens", "rules", "baseline"],
+        default="pactlens",
+        help="pactlens (the model), rules (pactlens with no model), baseline (naive rules)",
+    )
     parser.add_argument("--limit", type=int, default=None, help="at most N articles")
     parser.add_argument(
         "--data",
@@ -239,6 +244,10 @@ def run_eval(args: argparse.Namespace) -> int:
             from pactlens._eval.baseline import Baseline
 
             predict = Baseline()
+        elif args.predictor == "rules":
+            from pactlens._eval.baseline import RulesOnly
+
+            predict = RulesOnly()
         else:
             overrides: dict[str, Any] = {"cache": not args.no_cache}
             if args.cache_dir is not None:
