@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pactlens import _dates, _gazetteer, _ground
+from pactlens import _dates, _ground
 from pactlens._extraction import ExtractedAgreement, Extraction
 from pactlens._models import (
     Agreement,
@@ -24,11 +24,10 @@ from pactlens._models import (
     GroundingReport,
     Obligation,
     Party,
-    PartyKind,
-    Representative,
     Span,
     Statement,
 )
+from pactlens._parties import PartyRegistry, party_id, speaker_party
 from pactlens._reported import find_reported
 
 __all__ = ["Assembled", "Prepared", "assemble", "prepare", "split_sentences"]
@@ -39,11 +38,6 @@ _HEDGES = re.compile(
     re.IGNORECASE,
 )
 _CONCLUDED = frozenset({"agreed", "signed", "ratified", "in_force"})
-_ROLE = re.compile(
-    r"\b(President|Prime Minister|Premier|Foreign Minister|Minister|Chancellor|King|Queen|"
-    r"Leader|Secretary of State|Secretary|Chairman|Ambassador|Spokesman|Spokeswoman|"
-    r"Spokesperson)\s+(?:[A-Z][\w'-]+\s+)*$"
-)
 
 
 def split_sentences(text: str) -> list[Span]:
@@ -135,116 +129,6 @@ class Assembled:
     warnings: list[str] = field(default_factory=list)
 
 
-def _slug(name: str, taken: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "party"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
-    return slug
-
-
-@dataclass
-class _Draft:
-    name: str
-    kind: PartyKind
-    aliases: list[str] = field(default_factory=list)
-    leaders: list[str] = field(default_factory=list)
-
-
-class _Parties:
-    """Builds the party list, folding aliases (Moscow) into canonical names (Russia)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.drafts: dict[str, _Draft] = {}  # by casefolded canonical name, in order
-
-    def _find(self, key: str) -> _Draft | None:
-        if key in self.drafts:
-            return self.drafts[key]
-        return next(
-            (d for d in self.drafts.values() if key in {a.casefold() for a in d.aliases}), None
-        )
-
-    def add(
-        self,
-        name: str,
-        kind: PartyKind = "other",
-        aliases: list[str] | None = None,
-        leaders: list[str] | None = None,
-    ) -> None:
-        name = " ".join(name.split())
-        canonical = _gazetteer.canonical(name) or name
-        draft = self._find(canonical.casefold())
-        if draft is None:
-            draft = self.drafts[canonical.casefold()] = _Draft(canonical, kind)
-        if name != draft.name:
-            draft.aliases.append(name)
-        draft.aliases.extend(aliases or [])
-        draft.leaders.extend(leaders or [])
-        if draft.kind == "other":
-            draft.kind = kind
-
-    def build(self, report: GroundingReport) -> list[Party]:
-        parties: list[Party] = []
-        ids: set[str] = set()
-        for draft in self.drafts.values():
-            name = draft.name
-            candidates = [*draft.aliases, *_gazetteer.ALIASES.get(name, ())]
-            aliases = list(
-                dict.fromkeys(
-                    a
-                    for a in candidates
-                    if a.casefold() != name.casefold() and _ground.find_mentions(self.text, [a])
-                )
-            )
-            mentions = _ground.find_mentions(self.text, [name, *aliases])
-            if not mentions:
-                report.dropped.append(f"party {name!r}: not mentioned in the text")
-                continue
-            parties.append(
-                Party(
-                    id=_slug(name, ids),
-                    name=name,
-                    kind=draft.kind,
-                    aliases=aliases,
-                    representatives=[
-                        Representative(name=leader, role=_role_of(self.text, leader))
-                        for leader in dict.fromkeys(draft.leaders)
-                    ],
-                    mentions=mentions,
-                )
-            )
-        return parties
-
-
-def _role_of(text: str, person: str) -> str | None:
-    """The title written before a person's name ("Russian President Vladimir Putin")."""
-    for span in _ground.find_mentions(text, [person]):
-        match = _ROLE.search(text[max(0, span.start - 60) : span.start])
-        if match:
-            return match.group(1)
-    return None
-
-
-def _party_id(parties: list[Party], name: str) -> str | None:
-    wanted = {name.casefold(), (_gazetteer.canonical(name) or name).casefold()}
-    for party in parties:
-        names = {party.name.casefold(), *(a.casefold() for a in party.aliases)}
-        if names & wanted:
-            return party.id
-    return None
-
-
-def _speaker_party(parties: list[Party], speaker: str) -> str | None:
-    surname = speaker.split()[-1].casefold() if speaker.split() else ""
-    for party in parties:
-        for rep in party.representatives:
-            if surname and rep.name.split()[-1].casefold() == surname:
-                return party.id
-    return _party_id(parties, speaker)
-
-
 def _sentence_spans(
     prepared: Prepared, numbers: list[int], what: str, report: GroundingReport
 ) -> list[Span]:
@@ -285,7 +169,7 @@ def _date_of(
 def assemble(prepared: Prepared, extraction: Extraction) -> Assembled:
     article, text = prepared.article, prepared.article.text
     report = GroundingReport()
-    registry = _Parties(text)
+    registry = PartyRegistry(text)
     for p in extraction.parties:
         registry.add(p.name, p.kind, p.aliases, p.leaders)
     for a in extraction.agreements:
@@ -296,7 +180,7 @@ def assemble(prepared: Prepared, extraction: Extraction) -> Assembled:
     agreements: list[Agreement] = []
     for n, found in enumerate(extraction.agreements, start=1):
         evidence = _sentence_spans(prepared, found.sentences, f"agreement {found.name!r}", report)
-        ids = [pid for name in found.parties if (pid := _party_id(parties, name))]
+        ids = [pid for name in found.parties if (pid := party_id(parties, name))]
         if not ids:  # the model named none: take the parties its evidence mentions
             ids = [
                 p.id
@@ -415,7 +299,7 @@ def _statements(
             Statement(
                 id=statement_id,
                 speaker=speaker,
-                speaker_id=_speaker_party(parties, speaker),
+                speaker_id=speaker_party(parties, speaker),
                 speaker_span=attribution.speaker_span or (whole.speaker_span if whole else None),
                 kind="direct",
                 text=span.text,
@@ -453,7 +337,7 @@ def _statements(
             Statement(
                 id=f"s{len(statements) + 1}",
                 speaker=speaker,
-                speaker_id=_speaker_party(parties, speaker),
+                speaker_id=speaker_party(parties, speaker),
                 speaker_span=speaker_span,
                 kind="indirect",
                 text=sentence.text,

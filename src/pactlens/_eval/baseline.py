@@ -21,7 +21,7 @@ import re
 import time
 
 from pactlens import _gazetteer, _ground
-from pactlens._assemble import _slug, assemble, prepare
+from pactlens._assemble import assemble, prepare
 from pactlens._clean import clean
 from pactlens._eval.scoring import DEMONYMS
 from pactlens._extraction import Extraction
@@ -37,6 +37,7 @@ from pactlens._models import (
     Span,
     Statement,
 )
+from pactlens._parties import slug as _slug
 from pactlens._reported import _MENTION as _NAME
 from pactlens._reported import _NOT_NAMES, cue_attribution, outside_quotes
 from pactlens._version import __version__

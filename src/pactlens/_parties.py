@@ -1,0 +1,132 @@
+"""Parties: canonical names, aliases folded in (Moscow → Russia), representatives.
+
+Pure, no I/O. The model names parties and the people acting for them; this module
+merges what it lists twice, adds the aliases the gazetteer knows and the text uses,
+keeps only parties the text mentions, and maps names and speakers to party ids.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pactlens import _gazetteer, _ground
+from pactlens._models import GroundingReport, Party, PartyKind, Representative
+
+__all__ = ["PartyRegistry", "party_id", "slug", "speaker_party"]
+
+_ROLE = re.compile(
+    r"\b(President|Prime Minister|Premier|Foreign Minister|Minister|Chancellor|King|Queen|"
+    r"Leader|Secretary of State|Secretary|Chairman|Ambassador|Spokesman|Spokeswoman|"
+    r"Spokesperson)\s+(?:[A-Z][\w'-]+\s+)*$"
+)
+
+
+def slug(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "party"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+@dataclass
+class _Draft:
+    name: str
+    kind: PartyKind
+    aliases: list[str] = field(default_factory=list)
+    leaders: list[str] = field(default_factory=list)
+
+
+class PartyRegistry:
+    """Builds the party list, folding aliases (Moscow) into canonical names (Russia)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.drafts: dict[str, _Draft] = {}  # by casefolded canonical name, in order
+
+    def _find(self, key: str) -> _Draft | None:
+        if key in self.drafts:
+            return self.drafts[key]
+        return next(
+            (d for d in self.drafts.values() if key in {a.casefold() for a in d.aliases}), None
+        )
+
+    def add(
+        self,
+        name: str,
+        kind: PartyKind = "other",
+        aliases: list[str] | None = None,
+        leaders: list[str] | None = None,
+    ) -> None:
+        name = " ".join(name.split())
+        canonical = _gazetteer.canonical(name) or name
+        draft = self._find(canonical.casefold())
+        if draft is None:
+            draft = self.drafts[canonical.casefold()] = _Draft(canonical, kind)
+        if name != draft.name:
+            draft.aliases.append(name)
+        draft.aliases.extend(aliases or [])
+        draft.leaders.extend(leaders or [])
+        if draft.kind == "other":
+            draft.kind = kind
+
+    def build(self, report: GroundingReport) -> list[Party]:
+        parties: list[Party] = []
+        ids: set[str] = set()
+        for draft in self.drafts.values():
+            name = draft.name
+            candidates = [*draft.aliases, *_gazetteer.ALIASES.get(name, ())]
+            aliases = list(
+                dict.fromkeys(
+                    a
+                    for a in candidates
+                    if a.casefold() != name.casefold() and _ground.find_mentions(self.text, [a])
+                )
+            )
+            mentions = _ground.find_mentions(self.text, [name, *aliases])
+            if not mentions:
+                report.dropped.append(f"party {name!r}: not mentioned in the text")
+                continue
+            parties.append(
+                Party(
+                    id=slug(name, ids),
+                    name=name,
+                    kind=draft.kind,
+                    aliases=aliases,
+                    representatives=[
+                        Representative(name=leader, role=_role_of(self.text, leader))
+                        for leader in dict.fromkeys(draft.leaders)
+                    ],
+                    mentions=mentions,
+                )
+            )
+        return parties
+
+
+def _role_of(text: str, person: str) -> str | None:
+    """The title written before a person's name ("Russian President Vladimir Putin")."""
+    for span in _ground.find_mentions(text, [person]):
+        match = _ROLE.search(text[max(0, span.start - 60) : span.start])
+        if match:
+            return match.group(1)
+    return None
+
+
+def party_id(parties: list[Party], name: str) -> str | None:
+    wanted = {name.casefold(), (_gazetteer.canonical(name) or name).casefold()}
+    for party in parties:
+        names = {party.name.casefold(), *(a.casefold() for a in party.aliases)}
+        if names & wanted:
+            return party.id
+    return None
+
+
+def speaker_party(parties: list[Party], speaker: str) -> str | None:
+    surname = speaker.split()[-1].casefold() if speaker.split() else ""
+    for party in parties:
+        for rep in party.representatives:
+            if surname and rep.name.split()[-1].casefold() == surname:
+                return party.id
+    return party_id(parties, speaker)
