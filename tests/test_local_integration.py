@@ -28,7 +28,8 @@ def local_summary(
 ) -> pactlens.ArticleSummary:
     cache = Path(os.environ.get("PACTLENS_TEST_CACHE") or tmp_path_factory.mktemp("local-cache"))
     config = pactlens.Config(backend="local", cache_dir=cache, cache=False)
-    return pactlens.Summariser(config).summarise(seed_text)
+    with pactlens.Summariser(config) as summariser:  # closes its HTTP clients
+        return summariser.summarise(seed_text)
 
 
 @pytest.fixture(scope="module")
