@@ -45,7 +45,7 @@ class RetryPolicy(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    max_attempts: int = Field(default=5, ge=1)
+    max_attempts: int = Field(default=8, ge=1)
     initial_wait: float = Field(default=0.5, ge=0)
     max_wait: float = Field(default=30.0, ge=0)
     jitter: float = Field(default=0.5, ge=0)
