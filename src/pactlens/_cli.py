@@ -190,6 +190,7 @@ def output_names(items: list[ArticleInput], extension: str) -> list[str]:
 
 
 def make_config(args: argparse.Namespace) -> Config:
+    """Config.from_env() with the backend flags that `summarise` and `eval` share."""
     overrides: dict[str, Any] = {}
     if args.model:
         overrides["model"] = args.model
@@ -197,7 +198,7 @@ def make_config(args: argparse.Namespace) -> Config:
         overrides["base_url"] = args.base_url
     if args.local:
         overrides.update(backend="local", base_url=None)
-    if args.api_key_env:
+    if getattr(args, "api_key_env", None):
         key = os.environ.get(args.api_key_env)
         if not key:
             raise UsageError(f"--api-key-env: ${args.api_key_env} is not set")

@@ -234,7 +234,6 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run_eval(args: argparse.Namespace) -> int:
     """Run ``pactlens eval``: 0 when every document ran, 1 when some failed, 2 on bad setup."""
-    from pactlens._config import Config
     from pactlens._pipeline import Summariser
 
     data = args.data if args.data is not None else default_data_dir(os.environ)
@@ -249,16 +248,9 @@ def run_eval(args: argparse.Namespace) -> int:
 
             predict = RulesOnly()
         else:
-            overrides: dict[str, Any] = {"cache": not args.no_cache}
-            if args.cache_dir is not None:
-                overrides["cache_dir"] = args.cache_dir
-            if args.model:
-                overrides["model"] = args.model
-            if args.local:
-                overrides.update(backend="local", base_url=None)
-            elif args.base_url:
-                overrides["base_url"] = args.base_url
-            predict = Summariser(Config.from_env(**overrides))
+            from pactlens._cli import make_config
+
+            predict = Summariser(make_config(args))
     except PactlensError as e:
         print(f"pactlens eval: {e}", file=sys.stderr)
         return 2
