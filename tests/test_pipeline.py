@@ -325,3 +325,13 @@ def test_interrupted_quote_is_linked_pieces(tmp_path: Path) -> None:
     assert second.continues == first.id and first.continues is None
     assert first.speaker == second.speaker == "Vladimir Putin"
     assert second.text == "This is a breakthrough document."
+
+
+def test_article_too_long_for_the_local_context_is_refused_before_any_server(
+    tmp_path: Path, seed_raw: str
+) -> None:
+    long = seed_raw.replace("Most Popular", "") + ("\n\nThe talks went on. " * 2500)
+    s = pactlens.Summariser(config(tmp_path, backend="local", model=None))
+    with pytest.raises(pactlens.InputError, match="split the article"):
+        s.summarise(long)
+    assert s._clients is None  # nothing was started

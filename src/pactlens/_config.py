@@ -27,6 +27,8 @@ Mode = Literal["auto", "tools", "json_schema", "json"]
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 #: The name the embedded model is served under (see pactlens._local).
 LOCAL_MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+#: The context the embedded model is served with (prompt and answer together).
+LOCAL_CONTEXT_TOKENS = 8192
 
 
 def default_cache_dir() -> Path:

@@ -27,7 +27,7 @@ from typing import IO, Any
 
 import httpx
 
-from pactlens._config import LOCAL_MODEL_NAME
+from pactlens._config import LOCAL_CONTEXT_TOKENS, LOCAL_MODEL_NAME
 from pactlens._errors import BackendUnavailable
 from pactlens._local_model import INSTALL_HINT, ensure_model
 
@@ -113,7 +113,7 @@ class LocalServer:
         *,
         host: str = "127.0.0.1",
         port: int | None = None,
-        n_ctx: int = 8192,
+        n_ctx: int = LOCAL_CONTEXT_TOKENS,
         n_threads: int | None = None,
         command: Sequence[str] | None = None,
         startup_timeout: float = 180.0,

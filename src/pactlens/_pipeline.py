@@ -23,8 +23,8 @@ from pactlens._assemble import Prepared, assemble, prepare
 from pactlens._batch import ArticleInput, Ledger, Result, asummarise_many, summarise_many
 from pactlens._cache import SummaryCache, cache_key
 from pactlens._clean import clean
-from pactlens._config import Config
-from pactlens._errors import ConfigError, ExtractionError, LLMError
+from pactlens._config import LOCAL_CONTEXT_TOKENS, Config
+from pactlens._errors import ConfigError, ExtractionError, InputError, LLMError
 from pactlens._extraction import Extraction, schema_hash
 from pactlens._models import SCHEMA_VERSION, Article, ArticleSummary, Meta, Usage
 from pactlens._prompts import load_prompt
@@ -34,6 +34,10 @@ from pactlens._version import __version__
 __all__ = ["Summariser", "asummarise", "summarise"]
 
 log = logging.getLogger("pactlens")
+
+#: A conservative characters-per-token ratio for English news under Qwen's tokenizer
+#: (about 4 in practice): errs towards refusing early over failing in the server.
+_CHARS_PER_TOKEN = 3.2
 
 _MODES = {
     "tools": instructor.Mode.TOOLS,
@@ -275,7 +279,21 @@ class Summariser:
         prepared = prepare(cleaned)
         counter = _Counter()
         kwargs = self._request(prepared, counter)
+        if self.backend == "local":
+            self._check_fits(kwargs["messages"])
         return _Job(key, prepared, counter, kwargs, started, time.perf_counter())
+
+    def _check_fits(self, messages: list[dict[str, str]]) -> None:
+        """Refuse, before starting anything, an article the local context cannot hold."""
+        chars = sum(len(m["content"]) for m in messages)
+        estimate = int(chars / _CHARS_PER_TOKEN)
+        if estimate + self.config.max_output_tokens > LOCAL_CONTEXT_TOKENS:
+            raise InputError(
+                f"this article needs about {estimate:,} prompt tokens, and the embedded model "
+                f"holds {LOCAL_CONTEXT_TOKENS:,} in all ({self.config.max_output_tokens:,} "
+                "kept for the answer): split the article, or use an endpoint with a larger "
+                "context (Config(base_url=..., model=...))"
+            )
 
     def _lookup(self, article: str | Article) -> tuple[Article, str, ArticleSummary | None]:
         cleaned = self.clean(article)
