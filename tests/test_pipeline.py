@@ -318,8 +318,13 @@ def test_interrupted_quote_is_linked_pieces(tmp_path: Path) -> None:
         "“We will help each other against any aggression,” President Vladimir Putin said. "
         "“This is a breakthrough document.”\n"
     )
-    answer = {"parties": [], "agreements": [], "quote_speakers": [], "reported": [],
-              "summary": "Two countries signed a treaty."}
+    answer = {
+        "parties": [],
+        "agreements": [],
+        "quote_speakers": [],
+        "reported": [],
+        "summary": "Two countries signed a treaty.",
+    }
     summary = summariser(Script([answer]), config(tmp_path)).summarise(raw)
     first, second = [s for s in summary.statements if s.kind == "direct"]
     assert second.continues == first.id and first.continues is None
@@ -335,3 +340,13 @@ def test_article_too_long_for_the_local_context_is_refused_before_any_server(
     with pytest.raises(pactlens.InputError, match="split the article"):
         s.summarise(long)
     assert s._clients is None  # nothing was started
+
+
+def test_answer_cut_off_at_max_tokens_is_an_extraction_error(seed_raw: str, tmp_path: Path) -> None:
+    looping = (
+        '{"parties": [{"name": "Russia", "kind": "state", "aliases": ["Moscow", "Moscow", "Mos'
+    )
+    script = Script([completion(looping, finish_reason="length")])
+    with pytest.raises(pactlens.ExtractionError, match="max_output_tokens") as info:
+        summariser(script, config(tmp_path)).summarise(seed_raw)
+    assert info.value.last_output == looping and len(script.requests) == 1

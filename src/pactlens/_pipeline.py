@@ -17,7 +17,7 @@ from typing import Any
 import instructor
 import openai
 import tenacity
-from instructor.core.exceptions import InstructorRetryException
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
 from pactlens._assemble import Prepared, assemble, prepare
 from pactlens._batch import ArticleInput, Ledger, Result, asummarise_many, summarise_many
@@ -92,6 +92,15 @@ def _raw_output(completion: Any) -> str | None:
     if getattr(message, "tool_calls", None):
         return str(message.tool_calls[0].function.arguments)
     return None if message.content is None else str(message.content)
+
+
+def _cut_off(exc: IncompleteOutputException, max_tokens: int) -> ExtractionError:
+    return ExtractionError(
+        f"the model's answer was cut off at max_output_tokens={max_tokens} (a small model "
+        "may be repeating itself): raise Config(max_output_tokens=...) or use a larger model",
+        attempts=1,
+        last_output=_raw_output(getattr(exc, "last_completion", None)),
+    )
 
 
 def _unwrap(exc: InstructorRetryException) -> BaseException:
@@ -316,6 +325,8 @@ class Summariser:
         client = self._sync_client()
         try:
             return client.chat.completions.create_with_completion(**kwargs)
+        except IncompleteOutputException as e:
+            raise _cut_off(e, kwargs["max_tokens"]) from e
         except InstructorRetryException as e:
             raise _unwrap(e) from e
 
@@ -323,6 +334,8 @@ class Summariser:
         client = self._async_client()
         try:
             return await client.chat.completions.create_with_completion(**kwargs)
+        except IncompleteOutputException as e:
+            raise _cut_off(e, kwargs["max_tokens"]) from e
         except InstructorRetryException as e:
             raise _unwrap(e) from e
 
