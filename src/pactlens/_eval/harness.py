@@ -64,7 +64,7 @@ class _Runner:
         started = time.perf_counter()
         try:
             return self.predict(text)
-        except (PactlensError, ValueError) as e:
+        except Exception as e:  # any predictor, any failure: recorded, never the whole run
             self.report.errors[key] = f"{type(e).__name__}: {e}"
             return None
         finally:
