@@ -219,7 +219,7 @@ def test_never_valid_raises_extraction_error_with_last_output(
 ) -> None:
     script = Script([completion('{"summary": ""}')] * 3)
     with pytest.raises(pactlens.ExtractionError) as info:
-        summariser(script, config(tmp_path, max_reasks=2)).summarise(seed_raw)
+        summariser(script, config(tmp_path, max_reasks=2, allow_partial=False)).summarise(seed_raw)
     assert info.value.attempts == 3
     assert info.value.last_output == '{"summary": ""}'
 
@@ -336,10 +336,15 @@ def test_article_too_long_for_the_local_context_is_refused_before_any_server(
     tmp_path: Path, seed_raw: str
 ) -> None:
     long = seed_raw.replace("Most Popular", "") + ("\n\nThe talks went on. " * 2500)
-    s = pactlens.Summariser(config(tmp_path, backend="local", model=None))
+    strict = pactlens.Summariser(config(tmp_path, backend="local", model=None, allow_partial=False))
     with pytest.raises(pactlens.InputError, match="split the article"):
-        s.summarise(long)
-    assert s._clients is None  # nothing was started
+        strict.summarise(long)
+    assert strict._clients is None  # nothing was started
+    lenient = pactlens.Summariser(config(tmp_path, backend="local", model=None))
+    partial = lenient.summarise(long)
+    assert lenient._clients is None and partial.meta.partial
+    assert "split the article" in partial.meta.warnings[-1]
+    assert [s.speaker for s in partial.statements if s.kind == "direct"] == ["Vladimir Putin"] * 2
 
 
 def test_answer_cut_off_at_max_tokens_is_an_extraction_error(seed_raw: str, tmp_path: Path) -> None:
@@ -348,5 +353,21 @@ def test_answer_cut_off_at_max_tokens_is_an_extraction_error(seed_raw: str, tmp_
     )
     script = Script([completion(looping, finish_reason="length")])
     with pytest.raises(pactlens.ExtractionError, match="max_output_tokens") as info:
-        summariser(script, config(tmp_path)).summarise(seed_raw)
+        summariser(script, config(tmp_path, allow_partial=False)).summarise(seed_raw)
     assert info.value.last_output == looping and len(script.requests) == 1
+
+
+def test_unusable_answer_gives_a_flagged_partial_result_not_cached(
+    seed_raw: str, tmp_path: Path
+) -> None:
+    script = Script([completion('{"summary": ""}')] * 6)
+    s = summariser(script, config(tmp_path, max_reasks=2))
+    partial = s.summarise(seed_raw)
+    assert partial.meta.partial and partial.summary == "" and partial.agreements == []
+    assert "no valid answer" in partial.meta.warnings[-1]
+    direct = [x for x in partial.statements if x.kind == "direct"]
+    assert len(direct) == 2 and all(x.speaker == "Vladimir Putin" for x in direct)
+    for x in partial.statements:
+        assert x.span is not None and partial.text[x.span.start : x.span.end] == x.span.text
+    again = s.summarise(seed_raw)  # partial results are not cached: the model is asked again
+    assert again.meta.cached is False and len(script.requests) == 6

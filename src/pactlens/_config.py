@@ -83,6 +83,13 @@ class Config(BaseModel):
     cache: bool = True
     cache_dir: Path | None = Field(default=None, description="Defaults to ~/.cache/pactlens.")
     max_chars: int = Field(default=200_000, gt=0, description="Longer articles are refused.")
+    allow_partial: bool = Field(
+        default=True,
+        description="When the model's answer is unusable (cut off, never valid) or the "
+        "article exceeds the local model's context, return what pactlens finds without "
+        "it (quotations, speakers, reported speech), flagged meta.partial, instead of "
+        "raising ExtractionError / InputError. Partial results are not cached.",
+    )
 
     @field_validator("api_key", mode="before")
     @classmethod

@@ -86,6 +86,11 @@ class Extraction(_Lean):
     )
     summary: str = Field(description="A neutral abstract of two to four sentences.")
 
+    @classmethod
+    def empty(cls) -> Extraction:
+        """The answer of a model that said nothing: pactlens's rules alone."""
+        return cls(parties=[], agreements=[], quote_speakers=[], reported=[], summary="-")
+
     @field_validator("summary")
     @classmethod
     def _summary_not_empty(cls, value: str) -> str:

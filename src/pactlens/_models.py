@@ -208,6 +208,11 @@ class Meta(_Model):
     usage: Usage = Field(default_factory=Usage)
     timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage.")
     grounding: GroundingReport = Field(default_factory=GroundingReport)
+    partial: bool = Field(
+        default=False,
+        description="True when the model's answer could not be used: only what pactlens "
+        "finds by rule (quotations, speakers, reported speech) is here; warnings say why.",
+    )
     warnings: list[str] = Field(default_factory=list)
 
 

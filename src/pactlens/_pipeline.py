@@ -76,6 +76,7 @@ class _Job:
     kwargs: dict[str, Any]
     started: float
     prepared_at: float
+    refused: InputError | None = None  # set when the article cannot be sent at all
 
 
 def _describe(exc: BaseException | None) -> str:
@@ -169,6 +170,8 @@ class Summariser:
         job = self._start(article)
         if isinstance(job, ArticleSummary):
             return job
+        if job.refused is not None:
+            return self._partial(job, job.refused)
         try:
             for attempt in retrying(
                 self.config.retry, sleep=self._sleep, before_sleep=job.counter.retried
@@ -177,6 +180,8 @@ class Summariser:
                     result = self._create(job.kwargs)
         except (openai.APIError, openai.APIConnectionError) as e:
             raise self._llm_error(e, job.counter) from e
+        except ExtractionError as e:
+            return self._partial(job, e)
         return self._finish(job, result)
 
     async def asummarise(self, article: str | Article) -> ArticleSummary:
@@ -185,6 +190,8 @@ class Summariser:
         job = self._start(article)
         if isinstance(job, ArticleSummary):
             return job
+        if job.refused is not None:
+            return self._partial(job, job.refused)
         try:
             async for attempt in async_retrying(
                 self.config.retry, sleep=self._asleep, before_sleep=job.counter.retried
@@ -193,6 +200,8 @@ class Summariser:
                     result = await self._acreate(job.kwargs)
         except (openai.APIError, openai.APIConnectionError) as e:
             raise self._llm_error(e, job.counter) from e
+        except ExtractionError as e:
+            return self._partial(job, e)
         return self._finish(job, result)
 
     def summarise_many(
@@ -288,21 +297,32 @@ class Summariser:
         prepared = prepare(cleaned)
         counter = _Counter()
         kwargs = self._request(prepared, counter)
-        if self.backend == "local":
-            self._check_fits(kwargs["messages"])
-        return _Job(key, prepared, counter, kwargs, started, time.perf_counter())
+        refused = self._check_fits(kwargs["messages"]) if self.backend == "local" else None
+        return _Job(key, prepared, counter, kwargs, started, time.perf_counter(), refused)
 
-    def _check_fits(self, messages: list[dict[str, str]]) -> None:
+    def _check_fits(self, messages: list[dict[str, str]]) -> InputError | None:
         """Refuse, before starting anything, an article the local context cannot hold."""
         chars = sum(len(m["content"]) for m in messages)
         estimate = int(chars / _CHARS_PER_TOKEN)
         if estimate + self.config.max_output_tokens > LOCAL_CONTEXT_TOKENS:
-            raise InputError(
+            return InputError(
                 f"this article needs about {estimate:,} prompt tokens, and the embedded model "
                 f"holds {LOCAL_CONTEXT_TOKENS:,} in all ({self.config.max_output_tokens:,} "
                 "kept for the answer): split the article, or use an endpoint with a larger "
                 "context (Config(base_url=..., model=...))"
             )
+        return None
+
+    def _partial(self, job: _Job, error: ExtractionError | InputError) -> ArticleSummary:
+        """What pactlens finds without the model, flagged; or the error, if so configured."""
+        if not self.config.allow_partial:
+            raise error
+        log.warning("pactlens: returning a partial summary: %s", error)
+        summary = self._build(job, Extraction.empty(), None, time.perf_counter())
+        meta = summary.meta.model_copy(
+            update={"partial": True, "warnings": [*summary.meta.warnings, str(error)]}
+        )
+        return summary.model_copy(update={"summary": "", "meta": meta})
 
     def _lookup(self, article: str | Article) -> tuple[Article, str, ArticleSummary | None]:
         cleaned = self.clean(article)
@@ -349,13 +369,19 @@ class Summariser:
         )
 
     def _finish(self, job: _Job, result: tuple[Extraction, Any]) -> ArticleSummary:
-        prepared, counter, key = job.prepared, job.counter, job.key
-        started, prepared_at = job.started, job.prepared_at
         extraction, completion = result
-        answered = time.perf_counter()
-        built = assemble(prepared, extraction)
+        summary = self._build(job, extraction, completion, time.perf_counter())
+        cache = self.cache
+        if cache is not None:
+            cache.set(job.key, summary)
+        return summary
+
+    def _build(
+        self, job: _Job, extraction: Extraction, completion: Any, answered: float
+    ) -> ArticleSummary:
+        built = assemble(job.prepared, extraction)
         usage = getattr(completion, "usage", None)
-        article = prepared.article
+        article = job.prepared.article
         meta = Meta(
             model=self.model,
             backend=self.backend,
@@ -364,19 +390,19 @@ class Summariser:
             usage=Usage(
                 prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
                 completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
-                requests=counter.requests,
-                retries=counter.retries,
+                requests=job.counter.requests,
+                retries=job.counter.retries,
             ),
             grounding=built.report,
             warnings=built.warnings,
             timings={
-                "prepare": round(prepared_at - started, 4),
-                "llm": round(answered - prepared_at, 4),
+                "prepare": round(job.prepared_at - job.started, 4),
+                "llm": round(answered - job.prepared_at, 4),
                 "assemble": round(time.perf_counter() - answered, 4),
-                "total": round(time.perf_counter() - started, 4),
+                "total": round(time.perf_counter() - job.started, 4),
             },
         )
-        summary = ArticleSummary(
+        return ArticleSummary(
             text=article.text,
             title=article.title,
             dateline=article.dateline,
@@ -387,10 +413,6 @@ class Summariser:
             statements=built.statements,
             meta=meta,
         )
-        cache = self.cache
-        if cache is not None:
-            cache.set(key, summary)
-        return summary
 
     def _openai_kwargs(self) -> dict[str, Any]:
         key = self.config.api_key.get_secret_value() if self.config.api_key else None

@@ -247,7 +247,7 @@ class RulesOnly:
 
     def __call__(self, article: str | Article) -> ArticleSummary:
         article = article if isinstance(article, Article) else clean(article)
-        built = assemble(prepare(article), _EMPTY)
+        built = assemble(prepare(article), Extraction.empty())
         return ArticleSummary(
             text=article.text,
             title=article.title,
@@ -267,4 +267,3 @@ class RulesOnly:
         )
 
 
-_EMPTY = Extraction(parties=[], agreements=[], quote_speakers=[], reported=[], summary="(none)")
