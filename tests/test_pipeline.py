@@ -371,3 +371,30 @@ def test_unusable_answer_gives_a_flagged_partial_result_not_cached(
         assert x.span is not None and partial.text[x.span.start : x.span.end] == x.span.text
     again = s.summarise(seed_raw)  # partial results are not cached: the model is asked again
     assert again.meta.cached is False and len(script.requests) == 6
+
+
+def test_relative_date_without_a_dateline_is_kept_and_warned(tmp_path: Path) -> None:
+    raw = "The two countries signed a ceasefire on Wednesday, officials said.\n"
+    answer = {
+        "parties": [],
+        "agreements": [
+            {
+                "name": "ceasefire",
+                "kind": "ceasefire",
+                "status": "signed",
+                "parties": [],
+                "date_words": "on Wednesday",
+                "place": None,
+                "scope": [],
+                "clauses": [],
+                "sentences": [1],
+            }
+        ],
+        "quote_speakers": [],
+        "reported": [],
+        "summary": "A ceasefire was signed.",
+    }
+    summary = summariser(Script([answer]), config(tmp_path)).summarise(raw)
+    (ceasefire,) = summary.agreements
+    assert ceasefire.date is None and ceasefire.date_phrase == "on Wednesday"
+    assert any("left unresolved" in w for w in summary.meta.warnings)

@@ -178,6 +178,7 @@ def assemble(prepared: Prepared, extraction: Extraction) -> Assembled:
     parties = registry.build(report)
 
     agreements: list[Agreement] = []
+    warnings: list[str] = []
     for n, found in enumerate(extraction.agreements, start=1):
         evidence = _sentence_spans(prepared, found.sentences, f"agreement {found.name!r}", report)
         ids = [pid for name in found.parties if (pid := party_id(parties, name))]
@@ -205,6 +206,11 @@ def assemble(prepared: Prepared, extraction: Extraction) -> Assembled:
                 )
             )
         resolved, phrase = _date_of(found, evidence, article)
+        if resolved is None and phrase and (article.dateline is None or not article.dateline.date):
+            warnings.append(
+                f"agreement {found.name!r}: {phrase!r} left unresolved, the article has no "
+                "dated dateline to resolve it against"
+            )
         signatories = []
         if found.status in _CONCLUDED:
             signatories = [r.name for p in parties if p.id in ids for r in p.representatives]
@@ -227,7 +233,7 @@ def assemble(prepared: Prepared, extraction: Extraction) -> Assembled:
         )
 
     statements = _statements(prepared, extraction, parties, agreements, report)
-    return Assembled(extraction.summary, parties, agreements, statements, report)
+    return Assembled(extraction.summary, parties, agreements, statements, report, warnings)
 
 
 def _nullish(value: str | None) -> str | None:
