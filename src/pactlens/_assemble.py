@@ -20,8 +20,10 @@ from pactlens._extraction import ExtractedAgreement, Extraction
 from pactlens._models import (
     Agreement,
     Article,
+    ArticleSummary,
     Clause,
     GroundingReport,
+    Meta,
     Obligation,
     Party,
     Span,
@@ -127,6 +129,22 @@ class Assembled:
     statements: list[Statement]
     report: GroundingReport
     warnings: list[str] = field(default_factory=list)
+
+    def to_summary(
+        self, article: Article, meta: Meta, *, abstract: str | None = None
+    ) -> ArticleSummary:
+        """The public summary of ``article``; ``abstract`` replaces the model's."""
+        return ArticleSummary(
+            text=article.text,
+            title=article.title,
+            dateline=article.dateline,
+            source=article.source,
+            summary=self.summary if abstract is None else abstract,
+            parties=self.parties,
+            agreements=self.agreements,
+            statements=self.statements,
+            meta=meta,
+        )
 
 
 def _sentence_spans(
@@ -285,17 +303,15 @@ def _statements(
     quoted_sentences: set[int] = set()
     # A quotation the text interrupts ("“A,” he said. “B.”") is one utterance in pieces:
     # each piece stays a verbatim statement, later ones pointing at the first.
-    first_piece: dict[int, _ground.Attribution] = {}
     utterance_of: dict[int, _ground.Utterance] = {}
     for utterance in _ground.utterances(text, prepared.attributions):
         for piece in utterance.pieces:
-            first_piece[piece.quote.open] = utterance.pieces[0]
             utterance_of[piece.quote.open] = utterance
     ids: dict[int, str] = {}
     for n, attribution in enumerate(prepared.attributions, start=1):
         span = attribution.quote.span
-        head = first_piece.get(attribution.quote.open, attribution)
         whole = utterance_of.get(attribution.quote.open)
+        head = whole.pieces[0] if whole else attribution
         speaker = (
             attribution.speaker or (whole.speaker if whole else None) or asked.get(n) or "unknown"
         )

@@ -402,17 +402,7 @@ class Summariser:
                 "total": round(time.perf_counter() - job.started, 4),
             },
         )
-        return ArticleSummary(
-            text=article.text,
-            title=article.title,
-            dateline=article.dateline,
-            source=article.source,
-            summary=built.summary,
-            parties=built.parties,
-            agreements=built.agreements,
-            statements=built.statements,
-            meta=meta,
-        )
+        return built.to_summary(article, meta)
 
     def _openai_kwargs(self) -> dict[str, Any]:
         key = self.config.api_key.get_secret_value() if self.config.api_key else None

@@ -248,22 +248,13 @@ class RulesOnly:
     def __call__(self, article: str | Article) -> ArticleSummary:
         article = article if isinstance(article, Article) else clean(article)
         built = assemble(prepare(article), Extraction.empty())
-        return ArticleSummary(
-            text=article.text,
-            title=article.title,
-            dateline=article.dateline,
-            source=article.source,
-            summary="(pactlens rules only: no model, no abstract)",
-            parties=built.parties,
-            agreements=built.agreements,
-            statements=built.statements,
-            meta=Meta(
-                model="none",
-                backend="rules",
-                prompt_version="-",
-                pactlens_version=__version__,
-                grounding=built.report,
-            ),
+        meta = Meta(
+            model="none",
+            backend="rules",
+            prompt_version="-",
+            pactlens_version=__version__,
+            grounding=built.report,
         )
-
-
+        return built.to_summary(
+            article, meta, abstract="(pactlens rules only: no model, no abstract)"
+        )
