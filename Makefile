@@ -10,8 +10,10 @@ test:            ## everything, integration tests included
 fast:            ## the offline unit tests only
 	python -m pytest -m "not integration"
 
-lint:
-	ruff check src tests
+lint:           ## ruff's checks and format, and the layering contract
+	ruff check src tests benchmarks examples
+	ruff format --check src tests benchmarks examples
+	lint-imports
 
 types:
 	mypy

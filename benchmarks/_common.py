@@ -91,7 +91,7 @@ def articles(n: int, *, start: int = 0) -> list[str]:
 def seed_answer(raw: str) -> dict[str, Any]:
     """A full, valid Extraction for the seed (what a good model answers), by sentence number."""
     from pactlens import clean
-    from pactlens._assemble import prepare
+    from pactlens.grounding.assembly import prepare
 
     prepared = prepare(clean(raw))
 

@@ -21,7 +21,8 @@ from pathlib import Path
 from _common import environment, median, seed_raw, table
 
 import pactlens
-from pactlens._eval import default_data_dir, evaluate
+from pactlens._config import eval_data_dir
+from pactlens._eval import evaluate
 from pactlens._models import ArticleSummary
 
 
@@ -52,7 +53,7 @@ def main() -> None:
     )
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per request")
     args = parser.parse_args()
-    data = args.data or default_data_dir(os.environ)
+    data = args.data or eval_data_dir()
     config = pactlens.Config(
         backend="local", cache_dir=args.cache_dir, cache=False, timeout=args.timeout
     )

@@ -31,8 +31,8 @@ from _common import (
 )
 
 import pactlens
-from pactlens._assemble import prepare
 from pactlens._extraction import Extraction
+from pactlens.grounding.assembly import prepare
 
 
 def measure(latency: float, n: int) -> list[object]:
@@ -40,7 +40,9 @@ def measure(latency: float, n: int) -> list[object]:
     with loopback(latency=latency, answer=seed_answer(raw)) as url:
         config = bench_config(url, cache=False, mode="tools")
         summariser = pactlens.Summariser(config)
-        messages = summariser.prompt.render(**prepare(pactlens.clean(raw)).prompt_variables())
+        messages = summariser.prompt.render(
+            **summariser.prompt.variables_for(prepare(pactlens.clean(raw)))
+        )
         raw_client = openai.OpenAI(
             base_url=url, api_key="sk-bench", max_retries=0, timeout=config.timeout
         )
@@ -58,7 +60,8 @@ def measure(latency: float, n: int) -> list[object]:
 
         def pactlens_call() -> None:
             summary = summariser.summarise(raw)
-            assert len(summary.statements) == 5 and len(summary.agreements) == 2
+            assert len(summary.statements) == 5
+            assert len(summary.agreements) == 2
 
         calls: dict[str, Callable[[], None]] = {"bare": bare_call, "pactlens": pactlens_call}
         times: dict[str, list[float]] = {"bare": [], "pactlens": []}

@@ -33,8 +33,7 @@ def main() -> int:
     ledger = pactlens.Ledger()
     out = args.out.open("w", encoding="utf-8") if args.out else contextlib.nullcontext(sys.stdout)
     with pactlens.Summariser() as summariser, out as stream:
-        for result in summariser.summarise_many(paths, concurrency=args.concurrency,
-                                                ledger=ledger):
+        for result in summariser.summarise_many(paths, concurrency=args.concurrency, ledger=ledger):
             stream.write(json.dumps(result.to_record(), ensure_ascii=False) + "\n")
             if not result.ok:
                 print(f"failed: {result.id}: {result.error_message}", file=sys.stderr)

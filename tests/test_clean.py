@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from pactlens._clean import OffsetMap, clean, clean_with_offsets, looks_like_html
 from pactlens._errors import InputError
 from pactlens._models import Dateline
+from pactlens.text.cleaning import OffsetMap, clean, clean_with_offsets, looks_like_html
 
 SEED_PARAGRAPHS_START = "Islamabad, 21 June 2024 (TDI): A strategic partnership pact"
 SEED_REMOVED = [

@@ -15,7 +15,7 @@ from loopback import Loopback, answer_body, minimal_answer
 from test_pipeline import seed_answer
 
 import pactlens
-from pactlens._cli import main
+from pactlens.cli.commands import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "articles" / "russia-north-korea-pact.txt"
@@ -153,7 +153,7 @@ def test_usage_errors_exit_2(
     (tmp_path / "empty").mkdir()
     argv = [a.format(seed=SEED, empty=tmp_path / "empty") for a in argv]
     if argv[1:2] == ["-"]:
-        monkeypatch.setattr("pactlens._cli._read_stdin", lambda: OTHER)
+        monkeypatch.setattr("pactlens.cli.inputs.read_stdin", lambda: OTHER)
     assert main(argv) == 2
     assert message in capsys.readouterr().err
 
@@ -185,11 +185,11 @@ def test_clean_as_json_and_failures(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     raw = SEED.read_text(encoding="utf-8")
-    monkeypatch.setattr("pactlens._cli._read_stdin", lambda: raw)
+    monkeypatch.setattr("pactlens.cli.inputs.read_stdin", lambda: raw)
     assert main(["clean", "-", "--format", "json"]) == 0
     assert pactlens.Article.model_validate_json(capsys.readouterr().out) == pactlens.clean(raw)
 
-    monkeypatch.setattr("pactlens._cli._read_stdin", lambda: "  \n")
+    monkeypatch.setattr("pactlens.cli.inputs.read_stdin", lambda: "  \n")
     assert main(["clean", "-"]) == 1
     assert "pactlens: failed: -: InputError: the article is empty" in capsys.readouterr().err
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from pactlens._dates import ResolvedDate, Tense, find_date_phrases, resolve
+from pactlens.text.dates import ResolvedDate, Tense, find_date_phrases, resolve
 
 FRIDAY = dt.date(2024, 6, 21)  # the seed article's dateline
 

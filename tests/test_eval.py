@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -12,21 +11,13 @@ from scripted import Script
 from summary_fixture import QUOTE_1, QUOTE_2, seed_summary
 
 import pactlens
-from pactlens._eval import (
-    Baseline,
-    Report,
-    add_eval_parser,
-    default_data_dir,
-    evaluate,
-    polnear,
-    rams,
-    run_eval,
-    seed,
-)
+from pactlens._config import eval_data_dir
+from pactlens._eval import Baseline, Report, evaluate, polnear, rams, seed
 from pactlens._eval.scoring import Counts, Ratio, match, merge, names_match, overlap
 from pactlens._models import Agreement, ArticleSummary, Meta, Party, Span
+from pactlens.cli.eval import add_eval_parser, run_eval
 
-DATA = default_data_dir(os.environ)
+DATA = eval_data_dir()
 needs_data = pytest.mark.skipif(
     not (DATA / "polnear-dev").is_dir() or not (DATA / "rams-agreements").is_dir(),
     reason=f"no evaluation data at {DATA} (set PACTLENS_EVAL_DATA to run the smoke test)",
@@ -403,8 +394,12 @@ def test_smoke_on_the_real_data() -> None:
 def test_rules_only_predictor_is_pactlens_without_a_model() -> None:
     from pactlens._eval.baseline import RulesOnly
 
-    seed = (Path(__file__).resolve().parents[1] / "examples" / "articles"
-            / "russia-north-korea-pact.txt").read_text(encoding="utf-8")
+    seed = (
+        Path(__file__).resolve().parents[1]
+        / "examples"
+        / "articles"
+        / "russia-north-korea-pact.txt"
+    ).read_text(encoding="utf-8")
     summary = RulesOnly()(seed)
     direct = [s for s in summary.statements if s.kind == "direct"]
     assert len(direct) == 2 and all(s.speaker == "Vladimir Putin" for s in direct)

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (curly quotes and dashes are what these tests are about)
 """Grounding: offsets are ours and always slice back; quotes and speakers found by rule."""
 
 from __future__ import annotations
@@ -7,21 +6,15 @@ import random
 
 import pytest
 
-from pactlens import _attribution, _quotes, _text
-from pactlens._ground import (
-    SPEECH_VERBS,
-    Quotation,
-    Utterance,
-    attribute,
-    find_all,
-    find_mentions,
-    find_quotations,
-    ground,
-    normalise,
-    sentence_at,
-    utterances,
-)
+from pactlens import lexicon
 from pactlens._models import Span
+from pactlens.grounding import attribution as _attribution
+from pactlens.grounding import quotes as _quotes
+from pactlens.grounding.attribution import Utterance, attribute, utterances
+from pactlens.grounding.match import find_all, find_mentions, ground
+from pactlens.grounding.quotes import Quotation, find_quotations, sentence_at
+from pactlens.lexicon import SPEECH_VERBS
+from pactlens.text.normalise import normalise
 
 INTERRUPTED = "“We will help,” he said. “We always do.”"
 
@@ -479,8 +472,8 @@ def test_more_reporting_verbs_name_the_speaker(text: str, speaker: str) -> None:
 
 
 def test_extra_cues_leave_speech_verbs_alone() -> None:
-    assert "reads" not in SPEECH_VERBS and "reads" in _text._CUES
-    assert SPEECH_VERBS <= _text._CUES
+    assert "reads" not in SPEECH_VERBS and "reads" in lexicon.QUOTE_CUES
+    assert SPEECH_VERBS <= lexicon.QUOTE_CUES
 
 
 def test_an_interrupted_quote_is_one_utterance() -> None:
@@ -515,11 +508,12 @@ def test_utterances_of_nothing() -> None:
     assert utterances("No quotes.", []) == []
 
 
-def test_ground_re_exports_the_split_modules() -> None:
-    from pactlens import _ground
+def test_grounding_face_exports_its_modules_pieces() -> None:
+    from pactlens import grounding
 
-    assert _ground.Quotation is _quotes.Quotation
-    assert _ground.find_quotations is _quotes.find_quotations
-    assert _ground.Attribution is _attribution.Attribution
-    assert _ground.attribute is _attribution.attribute
+    assert grounding.Quotation is _quotes.Quotation
+    assert grounding.find_quotations is _quotes.find_quotations
+    assert grounding.Attribution is _attribution.Attribution
+    assert grounding.attribute is _attribution.attribute
     assert Utterance is _attribution.Utterance
+    assert all(hasattr(grounding, name) for name in grounding.__all__)

@@ -20,23 +20,14 @@ import httpx
 import openai
 import pytest
 
-from pactlens import _local, _local_model, _local_server
-from pactlens._config import LOCAL_MODEL_NAME
+from pactlens._config import LOCAL_MODEL_NAME, Config
 from pactlens._errors import BackendUnavailable, ConfigError
-from pactlens._local import (
-    INSTALL_HINT,
-    AsyncLlamaCppCompat,
-    LlamaCppCompat,
-    LocalServer,
-    ensure_model,
-    find_parts,
-    free_port,
-    get_server,
-    launcher,
-    local_clients,
-    model_file,
-    stop_server,
-)
+from pactlens.backend import compat as _compat
+from pactlens.backend import model_store as _local_model
+from pactlens.backend import server as _local_server
+from pactlens.backend.compat import AsyncLlamaCppCompat, LlamaCppCompat, local_clients
+from pactlens.backend.model_store import INSTALL_HINT, ensure_model, find_parts, model_file
+from pactlens.backend.server import LocalServer, free_port, get_server, launcher, stop_server
 
 # -- model assembly -------------------------------------------------------------------
 
@@ -184,9 +175,10 @@ def test_concurrent_callers_assemble_once(
 def test_model_path_env_skips_assembly(tmp_path: Path) -> None:
     gguf = tmp_path / "mine.gguf"
     gguf.write_bytes(b"GGUF")
-    assert ensure_model(tmp_path / "cache", env={"PACTLENS_MODEL_PATH": str(gguf)}) == gguf
+    config = Config.from_env({"PACTLENS_MODEL_PATH": str(gguf)})
+    assert ensure_model(tmp_path / "cache", override=config.model_path) == gguf
     with pytest.raises(BackendUnavailable, match="PACTLENS_MODEL_PATH"):
-        ensure_model(tmp_path / "cache", env={"PACTLENS_MODEL_PATH": str(tmp_path / "x")})
+        ensure_model(tmp_path / "cache", override=tmp_path / "x")
 
 
 def _hide_modules(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
@@ -215,9 +207,9 @@ def test_missing_parts_name_them_and_the_install_command(
 )
 def test_find_parts_orders_the_installed_parts() -> None:
     found = find_parts()
-    assert len(found) == _local.MODEL_PARTS == 22
+    assert len(found) == _local_model.MODEL_PARTS == 22
     assert [p.name for p in found] == [f"part{n:02d}.bin" for n in range(1, 23)]
-    assert sum(p.stat().st_size for p in found) == _local.MODEL_SIZE
+    assert sum(p.stat().st_size for p in found) == _local_model.MODEL_SIZE
 
 
 def test_missing_runtime_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -403,7 +395,7 @@ def test_explicit_port_in_use_fails(model: Path, tmp_path: Path) -> None:
 ORPHAN_SCRIPT = """\
 import os, sys, time
 from pathlib import Path
-from pactlens._local_server import LocalServer, launcher
+from pactlens.backend.server import LocalServer, launcher
 server = LocalServer(Path(sys.argv[1]), command=launcher([sys.argv[2]])).start()
 print(server.pid, flush=True)
 if sys.argv[3] == "sleep":
@@ -434,7 +426,7 @@ def test_no_orphan_when_the_parent_exits_or_dies(model: Path, tmp_path: Path, ho
 def test_get_server_is_a_restarting_singleton(
     model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_local_server, "ensure_model", lambda cache_dir: model)
+    monkeypatch.setattr(_local_server, "ensure_model", lambda cache_dir, override=None: model)
     command = [sys.executable, str(_fake_server(tmp_path))]
     cache = tmp_path / "cache"
     server = get_server(cache, command=command)
@@ -555,7 +547,7 @@ async def test_local_clients_point_at_the_server(monkeypatch: pytest.MonkeyPatch
     class Fake:
         base_url = "http://127.0.0.1:5555/v1"
 
-    monkeypatch.setattr(_local, "get_server", lambda cache_dir: Fake())
+    monkeypatch.setattr(_compat, "get_server", lambda cache_dir, model_path=None: Fake())
     sync, async_ = local_clients(Path("/unused"), timeout=42.0)
     try:
         for client in (sync, async_):

@@ -12,7 +12,7 @@ import pytest
 from scripted import Script, completion, error
 
 import pactlens
-from pactlens._assemble import prepare
+from pactlens.grounding.assembly import prepare
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -339,10 +339,10 @@ def test_article_too_long_for_the_local_context_is_refused_before_any_server(
     strict = pactlens.Summariser(config(tmp_path, backend="local", model=None, allow_partial=False))
     with pytest.raises(pactlens.InputError, match="split the article"):
         strict.summarise(long)
-    assert strict._clients is None  # nothing was started
+    assert not strict._clients.started  # nothing was started
     lenient = pactlens.Summariser(config(tmp_path, backend="local", model=None))
     partial = lenient.summarise(long)
-    assert lenient._clients is None and partial.meta.partial
+    assert not lenient._clients.started and partial.meta.partial
     assert "split the article" in partial.meta.warnings[-1]
     assert [s.speaker for s in partial.statements if s.kind == "direct"] == ["Vladimir Putin"] * 2
 

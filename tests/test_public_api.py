@@ -1,18 +1,43 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pactlens
-from pactlens._prompts import data_dir, load_prompt
+from pactlens._prompts import load_prompt
+from pactlens._resources import data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+#: The subpackages that hold the layers: modules, not API (README, "How the code is laid out").
+LAYERS = {"backend", "cli", "grounding", "lexicon", "render", "text"}
+
+
 def test_all_is_exactly_the_public_names() -> None:
     public = {name for name in dir(pactlens) if not name.startswith("_")}
-    assert set(pactlens.__all__) == public
+    layers = {name for name in public if isinstance(getattr(pactlens, name), ModuleType)}
+    assert layers <= LAYERS
+    assert set(pactlens.__all__) == public - layers
     assert pactlens.__all__ == sorted(pactlens.__all__)
+
+
+def test_import_pactlens_is_light_and_loads_the_rest_on_first_use() -> None:
+    heavy = ("pactlens._eval", "pactlens._pipeline", "openai", "instructor")
+    code = (
+        "import sys, pactlens; "
+        f"print([m for m in sys.modules if m.startswith({heavy!r})]); "
+        "pactlens.Summariser, pactlens.evaluate; "
+        "print(sorted(m for m in ('pactlens._pipeline', 'pactlens._eval.harness') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    before, after = out.stdout.splitlines()
+    assert before == "[]"
+    assert after == "['pactlens._eval.harness', 'pactlens._pipeline']"
 
 
 def test_errors_share_one_root() -> None:

@@ -31,8 +31,12 @@ def test_readme_python_block_runs(block: str, seed_raw: str, tmp_path: Path) -> 
         env = server.environ(PACTLENS_CACHE_DIR=str(tmp_path / "cache"))
         env = {k: v for k, v in env.items() if not k.startswith("PACTLENS_REQUIRE")}
         done = subprocess.run(
-            [sys.executable, "-c", block], cwd=ROOT, env=env, capture_output=True,
-            text=True, timeout=120,
+            [sys.executable, "-c", block],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     assert done.returncode == 0, done.stderr[-3000:]
 

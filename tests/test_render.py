@@ -13,7 +13,6 @@ import pytest
 from summary_fixture import QUOTE_1, QUOTE_2, seed_summary, span
 
 from pactlens._errors import ConfigError
-from pactlens._html_page import PALETTE, speaker_colours
 from pactlens._models import (
     Agreement,
     ArticleSummary,
@@ -22,7 +21,7 @@ from pactlens._models import (
     Meta,
     Statement,
 )
-from pactlens._render import (
+from pactlens.render import (
     RECORD_COLUMNS,
     to_dataframe,
     to_html,
@@ -32,6 +31,7 @@ from pactlens._render import (
     write_json,
     write_jsonl,
 )
+from pactlens.render.page import PALETTE, speaker_colours
 
 HOSTILE = 'He said “<script>alert("pwned")</script> & <b>bold</b>” today.'
 

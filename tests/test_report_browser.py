@@ -17,7 +17,7 @@ import pytest
 from summary_fixture import seed_summary
 
 from pactlens._models import ArticleSummary
-from pactlens._render import to_html
+from pactlens.render import to_html
 
 pytestmark = pytest.mark.integration
 

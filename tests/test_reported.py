@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from pactlens._assemble import split_sentences
-from pactlens._reported import find_reported
+from pactlens.grounding.assembly import split_sentences
+from pactlens.grounding.reported import find_reported
 
 
 def reported(text: str) -> list[tuple[str, str, str]]:

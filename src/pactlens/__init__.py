@@ -5,11 +5,17 @@
     >>> summary.agreements[0].status  # doctest: +SKIP
     'signed'
 
-The whole public API is re-exported here; everything in ``pactlens._*`` is private.
+The whole public API is re-exported here. Everything else is internal: the
+``pactlens._*`` modules and the subpackages that hold the layers (``text``, ``lexicon``,
+``grounding``, ``backend``, ``render``, ``cli``); see "How the code is laid out" in the
+README. The model-facing names (``Summariser``, ``summarise``, ``asummarise``, which need
+openai and instructor) and ``evaluate`` load on first use, so ``import pactlens`` stays
+light: cleaning, the models and the errors need neither.
 """
 
+import typing as _typing
+
 from pactlens._batch import Ledger, Result
-from pactlens._clean import clean
 from pactlens._config import Config, RetryPolicy
 from pactlens._errors import (
     BackendUnavailable,
@@ -20,7 +26,6 @@ from pactlens._errors import (
     LLMError,
     PactlensError,
 )
-from pactlens._eval.harness import evaluate
 from pactlens._models import (
     Agreement,
     Article,
@@ -36,8 +41,20 @@ from pactlens._models import (
     Statement,
     Usage,
 )
-from pactlens._pipeline import Summariser, asummarise, summarise
 from pactlens._version import __version__ as __version__
+from pactlens.text import clean
+
+if _typing.TYPE_CHECKING:
+    from pactlens._eval.harness import evaluate
+    from pactlens._pipeline import Summariser, asummarise, summarise
+
+#: Names loaded on first use, and the module each comes from.
+_LAZY = {
+    "Summariser": "pactlens._pipeline",
+    "asummarise": "pactlens._pipeline",
+    "summarise": "pactlens._pipeline",
+    "evaluate": "pactlens._eval.harness",
+}
 
 __all__ = [
     "Agreement",
@@ -70,3 +87,17 @@ __all__ = [
     "evaluate",
     "summarise",
 ]
+
+
+def __getattr__(name: str) -> _typing.Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'pactlens' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])

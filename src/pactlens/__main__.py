@@ -1,8 +1,8 @@
-"""``python -m pactlens``: the command line (see :mod:`pactlens._cli`)."""
+"""``python -m pactlens``: the command line (see :mod:`pactlens.cli.commands`)."""
 
 import sys
 
-from pactlens._cli import main
+from pactlens.cli.commands import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -22,19 +22,31 @@ from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterab
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
 from pactlens._errors import ExtractionError, InputError, LLMError
 from pactlens._models import Article, ArticleSummary, Usage
 
-if TYPE_CHECKING:
-    from pactlens._pipeline import Summariser
-
-__all__ = ["ArticleInput", "Ledger", "Result", "asummarise_many", "summarise_many"]
+__all__ = [
+    "ArticleInput",
+    "Ledger",
+    "Result",
+    "SummariserLike",
+    "asummarise_many",
+    "summarise_many",
+]
 
 #: What a batch accepts per article: text (plain or HTML), a cleaned Article, a file
 #: path, or an ``(id, text-or-Article)`` pair. A bare ``str`` is always text, never a path.
 ArticleInput = str | Article | os.PathLike[str] | tuple[str, str | Article]
+
+
+class SummariserLike(Protocol):
+    """What a batch needs of a summariser: :class:`~pactlens.Summariser` is one."""
+
+    def summarise(self, article: str | Article) -> ArticleSummary: ...
+
+    async def asummarise(self, article: str | Article) -> ArticleSummary: ...
 
 
 @dataclass(frozen=True)
@@ -175,23 +187,23 @@ def _load(item: object) -> str | Article:
     )
 
 
-def _run(summariser: Summariser, index: int, item: object) -> Result:
+def _run(summariser: SummariserLike, index: int, item: object) -> Result:
     ident, started = _identify(item, index), time.perf_counter()
     try:
         summary = summariser.summarise(_load(item))
-    except Exception as e:  # one article's failure is its own, whatever it is
+    except Exception as e:  # noqa: BLE001 - one article's failure is its own, whatever it is
         return Result(ident, index, error=e, seconds=time.perf_counter() - started)
     return Result(ident, index, summary=summary, seconds=time.perf_counter() - started)
 
 
-async def _arun(summariser: Summariser, index: int, item: object) -> Result:
+async def _arun(summariser: SummariserLike, index: int, item: object) -> Result:
     ident, started = _identify(item, index), time.perf_counter()
     try:
         loaded = (
             await asyncio.to_thread(_load, item) if isinstance(item, os.PathLike) else _load(item)
         )
         summary = await summariser.asummarise(loaded)
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 - as in _run
         return Result(ident, index, error=e, seconds=time.perf_counter() - started)
     return Result(ident, index, summary=summary, seconds=time.perf_counter() - started)
 
@@ -267,7 +279,7 @@ def _check_concurrency(concurrency: int) -> None:
 
 
 def summarise_many(
-    summariser: Summariser,
+    summariser: SummariserLike,
     articles: Iterable[ArticleInput],
     *,
     concurrency: int = 8,
@@ -284,7 +296,7 @@ def summarise_many(
 
 
 def _summarise_many(
-    summariser: Summariser,
+    summariser: SummariserLike,
     articles: Iterable[ArticleInput],
     concurrency: int,
     progress: bool | None,
@@ -321,7 +333,7 @@ def _summarise_many(
 
 
 def asummarise_many(
-    summariser: Summariser,
+    summariser: SummariserLike,
     articles: Iterable[ArticleInput] | AsyncIterable[ArticleInput],
     *,
     concurrency: int = 8,
@@ -337,7 +349,7 @@ def asummarise_many(
 
 
 async def _asummarise_many(
-    summariser: Summariser,
+    summariser: SummariserLike,
     articles: Iterable[ArticleInput] | AsyncIterable[ArticleInput],
     concurrency: int,
     progress: bool | None,

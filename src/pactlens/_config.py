@@ -1,8 +1,9 @@
-"""Settings: one frozen object, read from the environment in one place.
+"""Settings: one frozen object, and the only module that reads the environment.
 
 ``Config()`` uses no environment at all; ``Config.from_env()`` reads
-``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``PACTLENS_MODEL``, ``PACTLENS_CACHE_DIR`` and
-``PACTLENS_BACKEND``, and explicit keyword arguments win over them.
+``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``PACTLENS_MODEL``, ``PACTLENS_CACHE_DIR``,
+``PACTLENS_BACKEND`` and ``PACTLENS_MODEL_PATH``, and explicit keyword arguments win over
+them. :func:`eval_data_dir` reads ``PACTLENS_EVAL_DATA`` for ``pactlens eval``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,15 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, m
 
 from pactlens._errors import ConfigError
 
-__all__ = ["DEFAULT_OPENAI_MODEL", "Backend", "Config", "RetryPolicy", "default_cache_dir"]
+__all__ = [
+    "DEFAULT_OPENAI_MODEL",
+    "EVAL_DATA_ENV",
+    "Backend",
+    "Config",
+    "RetryPolicy",
+    "default_cache_dir",
+    "eval_data_dir",
+]
 
 log = logging.getLogger("pactlens")
 
@@ -25,15 +34,27 @@ Backend = Literal["auto", "openai", "local"]
 Mode = Literal["auto", "tools", "json_schema", "json"]
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
-#: The name the embedded model is served under (see pactlens._local).
+#: The name the embedded model is served under (see pactlens.backend.compat).
 LOCAL_MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 #: The context the embedded model is served with (prompt and answer together).
 LOCAL_CONTEXT_TOKENS = 8192
 
 
+#: Names the evaluation data directory for ``pactlens eval``.
+EVAL_DATA_ENV = "PACTLENS_EVAL_DATA"
+
+
 def default_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "pactlens"
+
+
+def eval_data_dir(env: Mapping[str, str] | None = None) -> Path:
+    """``$PACTLENS_EVAL_DATA``, else ``../shared/eval`` beside the current directory."""
+    env = os.environ if env is None else env
+    if env.get(EVAL_DATA_ENV):
+        return Path(env[EVAL_DATA_ENV])
+    return Path.cwd().parent / "shared" / "eval"
 
 
 class RetryPolicy(BaseModel):
@@ -83,6 +104,11 @@ class Config(BaseModel):
     cache: bool = True
     cache_dir: Path | None = Field(default=None, description="Defaults to ~/.cache/pactlens.")
     max_chars: int = Field(default=200_000, gt=0, description="Longer articles are refused.")
+    model_path: Path | None = Field(
+        default=None,
+        description="A GGUF file the local backend serves instead of the embedded model "
+        "(used as is, without a checksum).",
+    )
     allow_partial: bool = Field(
         default=True,
         description="When the model's answer is unusable (cut off, never valid) or the "
@@ -103,16 +129,29 @@ class Config(BaseModel):
         return self
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Config:
-        """Read the environment (or ``env``); keyword arguments win over it."""
+    def from_env(
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        api_key_env: str = "OPENAI_API_KEY",
+        **overrides: Any,
+    ) -> Config:
+        """Read the environment (or ``env``); keyword arguments win over it.
+
+        ``api_key_env`` names the variable holding the API key; naming one that is not
+        set is a :class:`ConfigError`.
+        """
         env = os.environ if env is None else env
+        if api_key_env != "OPENAI_API_KEY" and not env.get(api_key_env):
+            raise ConfigError(f"${api_key_env} is not set (it should hold the API key)")
         values: dict[str, Any] = {}
         for name, field in (
-            ("OPENAI_API_KEY", "api_key"),
+            (api_key_env, "api_key"),
             ("OPENAI_BASE_URL", "base_url"),
             ("PACTLENS_MODEL", "model"),
             ("PACTLENS_CACHE_DIR", "cache_dir"),
             ("PACTLENS_BACKEND", "backend"),
+            ("PACTLENS_MODEL_PATH", "model_path"),
         ):
             if env.get(name):
                 values[field] = env[name]

@@ -51,7 +51,9 @@ class LLMError(PactlensError):
     ``attempts`` how many requests were sent before giving up.
     """
 
-    def __init__(self, message: str, *, original: BaseException | None = None, attempts: int = 1):
+    def __init__(
+        self, message: str, *, original: BaseException | None = None, attempts: int = 1
+    ) -> None:
         super().__init__(message)
         self.original = original
         self.attempts = attempts
@@ -64,7 +66,7 @@ class ExtractionError(PactlensError):
     ``last_output`` the raw text of the last one, for debugging prompts and models.
     """
 
-    def __init__(self, message: str, *, attempts: int, last_output: str | None):
+    def __init__(self, message: str, *, attempts: int, last_output: str | None) -> None:
         super().__init__(message)
         self.attempts = attempts
         self.last_output = last_output

@@ -255,26 +255,26 @@ class ArticleSummary(_Model):
     def party(self, party_id: str) -> Party | None:
         return next((p for p in self.parties if p.id == party_id), None)
 
-    # Rendering lives in pactlens._render; these delegate so the model stays pure.
+    # Rendering lives in pactlens.render; these delegate so the model stays pure.
     def to_markdown(self) -> str:
-        from pactlens._render import to_markdown
+        from pactlens.render import to_markdown
 
         return to_markdown(self)
 
     def to_html(self) -> str:
         """A self-contained review page: the article with every grounded span linked."""
-        from pactlens._render import to_html
+        from pactlens.render import to_html
 
         return to_html(self)
 
     def to_records(self) -> list[dict[str, Any]]:
         """One flat row per statement and per clause, for tables and DataFrames."""
-        from pactlens._render import to_records
+        from pactlens.render import to_records
 
         return to_records(self)
 
     def to_dataframe(self) -> Any:
-        from pactlens._render import to_dataframe
+        from pactlens.render import to_dataframe
 
         return to_dataframe(self)
 
@@ -282,6 +282,6 @@ class ArticleSummary(_Model):
         return self.to_markdown()
 
     def _repr_html_(self) -> str:
-        from pactlens._render import to_html_fragment
+        from pactlens.render import to_html_fragment
 
         return to_html_fragment(self)

@@ -1,7 +1,8 @@
 """The pipeline: clean → prepare → instructor → ground/assemble → ArticleSummary.
 
-The only layer that talks to a model. It owns the clients (built lazily, so a cache hit
-never starts a server or opens a connection), the cache and the retry policy.
+The only layer that talks to a model. A :class:`Summariser` owns its clients
+(:class:`~pactlens.backend.clients.Clients`, built lazily, so a cache hit never starts a
+server or opens a connection), the cache and the retry policy.
 """
 
 from __future__ import annotations
@@ -19,17 +20,19 @@ import openai
 import tenacity
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
-from pactlens._assemble import Prepared, assemble, prepare
 from pactlens._batch import ArticleInput, Ledger, Result, asummarise_many, summarise_many
 from pactlens._cache import SummaryCache, cache_key
-from pactlens._clean import clean
 from pactlens._config import LOCAL_CONTEXT_TOKENS, Config
-from pactlens._errors import ConfigError, ExtractionError, InputError, LLMError
+from pactlens._errors import ConfigError, ExtractionError, InputError
 from pactlens._extraction import Extraction, schema_hash
 from pactlens._models import SCHEMA_VERSION, Article, ArticleSummary, Meta, Usage
 from pactlens._prompts import load_prompt
-from pactlens._retry import async_retrying, is_retryable, retrying
 from pactlens._version import __version__
+from pactlens.backend.clients import MODES, Clients
+from pactlens.backend.errors import cut_off, describe, llm_error, unwrap
+from pactlens.backend.retry import async_retrying, retrying
+from pactlens.grounding import Prepared, assemble, prepare
+from pactlens.text import clean
 
 __all__ = ["Summariser", "asummarise", "summarise"]
 
@@ -38,12 +41,6 @@ log = logging.getLogger("pactlens")
 #: A conservative characters-per-token ratio for English news under Qwen's tokenizer
 #: (about 4 in practice): errs towards refusing early over failing in the server.
 _CHARS_PER_TOKEN = 3.2
-
-_MODES = {
-    "tools": instructor.Mode.TOOLS,
-    "json_schema": instructor.Mode.JSON_SCHEMA,
-    "json": instructor.Mode.JSON,
-}
 
 
 class _Counter:
@@ -55,15 +52,13 @@ class _Counter:
         self.hooks = instructor.hooks.Hooks()
         self.hooks.on("completion:kwargs", self._sent)
 
-    def _sent(self, *args: Any, **kwargs: Any) -> None:
+    def _sent(self, *_args: Any, **_kwargs: Any) -> None:
         self.requests += 1
 
     def retried(self, state: tenacity.RetryCallState) -> None:
         self.retries += 1
         exc = state.outcome.exception() if state.outcome else None
-        log.warning(
-            "pactlens: retrying after %s (attempt %d)", _describe(exc), state.attempt_number
-        )
+        log.warning("pactlens: retrying after %s (attempt %d)", describe(exc), state.attempt_number)
 
 
 @dataclass(frozen=True)
@@ -77,49 +72,6 @@ class _Job:
     started: float
     prepared_at: float
     refused: InputError | None = None  # set when the article cannot be sent at all
-
-
-def _describe(exc: BaseException | None) -> str:
-    if isinstance(exc, openai.APIStatusError):
-        return f"HTTP {exc.status_code}"
-    return type(exc).__name__ if exc else "an error"
-
-
-def _raw_output(completion: Any) -> str | None:
-    try:
-        message = completion.choices[0].message
-    except (AttributeError, IndexError, TypeError):
-        return None
-    if getattr(message, "tool_calls", None):
-        return str(message.tool_calls[0].function.arguments)
-    return None if message.content is None else str(message.content)
-
-
-def _cut_off(exc: IncompleteOutputException, max_tokens: int) -> ExtractionError:
-    return ExtractionError(
-        f"the model's answer was cut off at max_output_tokens={max_tokens} (a small model "
-        "may be repeating itself): raise Config(max_output_tokens=...) or use a larger model",
-        attempts=1,
-        last_output=_raw_output(getattr(exc, "last_completion", None)),
-    )
-
-
-def _unwrap(exc: InstructorRetryException) -> BaseException:
-    """instructor wraps transport errors too; give tenacity and callers the real one."""
-    cause = exc.__cause__
-    if isinstance(cause, (openai.APIError, openai.APIConnectionError)) or is_retryable(
-        cause or exc
-    ):
-        return cause or exc
-    last = _raw_output(exc.last_completion)
-    hint = ""
-    if last is not None and len(last) > 0 and not last.rstrip().endswith("}"):
-        hint = " (the output looks cut off: raise Config(max_output_tokens=...))"
-    return ExtractionError(
-        f"the model gave no valid answer in {exc.n_attempts} attempt(s){hint}: {cause or exc}",
-        attempts=exc.n_attempts,
-        last_output=last,
-    )
 
 
 class Summariser:
@@ -141,15 +93,9 @@ class Summariser:
         self.config = config if config is not None else Config.from_env()
         if client is not None and self.config.backend == "local":
             raise ConfigError("backend='local' serves its own model: do not pass a client")
-        self._user_client = client
         self._sleep = sleep
         self._asleep = asleep
         self._lock = threading.Lock()
-        self._sync: instructor.Instructor | None = None
-        self._async: instructor.AsyncInstructor | None = None
-        self._clients: tuple[openai.OpenAI, openai.AsyncOpenAI] | None = None
-        self._owned_sync: openai.OpenAI | None = None
-        self._owned_async: openai.AsyncOpenAI | None = None
         self._cache: SummaryCache | None = None
         self.prompt = load_prompt("extract")
         self.backend = "openai" if client is not None else self.config.resolved_backend
@@ -158,11 +104,14 @@ class Summariser:
                 "pactlens: no OPENAI_API_KEY or OPENAI_BASE_URL set: using the embedded "
                 "local model (Config(backend=...) or the environment decide otherwise)"
             )
-        self.mode = _MODES.get(self.config.mode) or (
+        self.mode = MODES.get(self.config.mode) or (
             instructor.Mode.JSON_SCHEMA if self.backend == "local" else instructor.Mode.TOOLS
         )
         self.model = self.config.resolved_model
         self.timeout = self.config.timeout or (600.0 if self.backend == "local" else 120.0)
+        self._clients = Clients(
+            self.config, backend=self.backend, mode=self.mode, timeout=self.timeout, client=client
+        )
 
     # -- public ----------------------------------------------------------------------
 
@@ -179,13 +128,13 @@ class Summariser:
                 with attempt:
                     result = self._create(job.kwargs)
         except (openai.APIError, openai.APIConnectionError) as e:
-            raise self._llm_error(e, job.counter) from e
+            raise llm_error(e, self._clients.where, job.counter.retries + 1) from e
         except ExtractionError as e:
             return self._partial(job, e)
         return self._finish(job, result)
 
     async def asummarise(self, article: str | Article) -> ArticleSummary:
-        if isinstance(self._user_client, openai.OpenAI):
+        if isinstance(self._clients.given, openai.OpenAI):
             return await asyncio.to_thread(self.summarise, article)
         job = self._start(article)
         if isinstance(job, ArticleSummary):
@@ -199,7 +148,7 @@ class Summariser:
                 with attempt:
                     result = await self._acreate(job.kwargs)
         except (openai.APIError, openai.APIConnectionError) as e:
-            raise self._llm_error(e, job.counter) from e
+            raise llm_error(e, self._clients.where, job.counter.retries + 1) from e
         except ExtractionError as e:
             return self._partial(job, e)
         return self._finish(job, result)
@@ -254,15 +203,11 @@ class Summariser:
         if self._cache is not None:
             self._cache.close()
             self._cache = None
-        if self._owned_sync is not None:
-            self._owned_sync.close()
-            self._owned_sync = None
+        self._clients.close()
 
     async def aclose(self) -> None:
         """Like :meth:`close`, and also closes an async client this Summariser created."""
-        if self._owned_async is not None:
-            await self._owned_async.close()
-            self._owned_async = None
+        await self._clients.aclose()
         self.close()
 
     async def __aenter__(self) -> Summariser:
@@ -333,7 +278,7 @@ class Summariser:
     def _request(self, prepared: Prepared, counter: _Counter) -> dict[str, Any]:
         return {
             "model": self.model,
-            "messages": self.prompt.render(**prepared.prompt_variables()),
+            "messages": self.prompt.render(**self.prompt.variables_for(prepared)),
             "response_model": Extraction,
             "max_retries": self.config.max_reasks,
             "temperature": self.config.temperature,
@@ -342,31 +287,22 @@ class Summariser:
         }
 
     def _create(self, kwargs: dict[str, Any]) -> tuple[Extraction, Any]:
-        client = self._sync_client()
+        client = self._clients.sync()
         try:
             return client.chat.completions.create_with_completion(**kwargs)
         except IncompleteOutputException as e:
-            raise _cut_off(e, kwargs["max_tokens"]) from e
+            raise cut_off(e, kwargs["max_tokens"]) from e
         except InstructorRetryException as e:
-            raise _unwrap(e) from e
+            raise unwrap(e) from e
 
     async def _acreate(self, kwargs: dict[str, Any]) -> tuple[Extraction, Any]:
-        client = self._async_client()
+        client = self._clients.async_()
         try:
             return await client.chat.completions.create_with_completion(**kwargs)
         except IncompleteOutputException as e:
-            raise _cut_off(e, kwargs["max_tokens"]) from e
+            raise cut_off(e, kwargs["max_tokens"]) from e
         except InstructorRetryException as e:
-            raise _unwrap(e) from e
-
-    def _llm_error(self, e: BaseException, counter: _Counter) -> LLMError:
-        where = self.config.base_url or (
-            "the local model server" if self.backend == "local" else "the OpenAI API"
-        )
-        what = "gave up after retrying" if is_retryable(e) else "refused the request"
-        return LLMError(
-            f"{where} {what}: {_describe(e)}: {e}", original=e, attempts=counter.retries + 1
-        )
+            raise unwrap(e) from e
 
     def _finish(self, job: _Job, result: tuple[Extraction, Any]) -> ArticleSummary:
         extraction, completion = result
@@ -403,57 +339,6 @@ class Summariser:
             },
         )
         return built.to_summary(article, meta)
-
-    def _openai_kwargs(self) -> dict[str, Any]:
-        key = self.config.api_key.get_secret_value() if self.config.api_key else None
-        if key is None and self.config.base_url is None:
-            raise ConfigError("the openai backend needs OPENAI_API_KEY or a base_url")
-        return {
-            "api_key": key or "not-needed",
-            "base_url": self.config.base_url,
-            "max_retries": 0,
-            "timeout": self.timeout,
-        }
-
-    def _sync_client(self) -> instructor.Instructor:
-        with self._lock:
-            if self._sync is None:
-                raw = self._user_client
-                if isinstance(raw, openai.AsyncOpenAI):
-                    raise ConfigError(
-                        "this Summariser was given an AsyncOpenAI client: "
-                        "use `await asummarise()`, or pass an openai.OpenAI"
-                    )
-                if raw is not None:
-                    raw = raw.with_options(max_retries=0, timeout=self.timeout)
-                else:
-                    raw = self._owned_sync = self._own_clients()[0]
-                self._sync = instructor.from_openai(raw, mode=self.mode)
-            return self._sync
-
-    def _async_client(self) -> instructor.AsyncInstructor:
-        with self._lock:
-            if self._async is None:
-                raw = self._user_client
-                if raw is not None:
-                    raw = raw.with_options(max_retries=0, timeout=self.timeout)
-                else:
-                    raw = self._owned_async = self._own_clients()[1]
-                assert isinstance(raw, openai.AsyncOpenAI)
-                self._async = instructor.from_openai(raw, mode=self.mode)
-            return self._async
-
-    def _own_clients(self) -> tuple[openai.OpenAI, openai.AsyncOpenAI]:
-        """The client pair for our own backend, built once (the local one starts a server)."""
-        if self._clients is None:
-            if self.backend == "local":
-                from pactlens._local import local_clients
-
-                self._clients = local_clients(self.config.resolved_cache_dir, timeout=self.timeout)
-            else:
-                kwargs = self._openai_kwargs()
-                self._clients = openai.OpenAI(**kwargs), openai.AsyncOpenAI(**kwargs)
-        return self._clients
 
 
 _default: dict[Config, Summariser] = {}

@@ -1,7 +1,8 @@
 """Prompts are versioned data files, loaded and validated here.
 
-A prompt file is TOML with ``name``, ``version``, the ``variables`` it takes and its
-``system`` and ``user`` templates (``string.Template`` syntax: ``$name``). Loading checks
+A prompt file is TOML with ``name``, ``version``, the ``variables`` it takes, its
+``system`` and ``user`` templates (``string.Template`` syntax: ``$name``) and the
+``formats`` in which the prepared facts are written into those variables. Loading checks
 that the declared variables are exactly those the templates use, and rendering fails
 clearly on a missing one. The files live in the repository's ``prompts/`` and are
 shipped inside the wheel as ``pactlens/_data/prompts``.
@@ -13,28 +14,22 @@ import functools
 import string
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pactlens._errors import ConfigError
+from pactlens._resources import data_dir
+
+if TYPE_CHECKING:
+    from pactlens.grounding import Prepared
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-__all__ = ["Prompt", "data_dir", "load_prompt"]
-
-
-def data_dir(kind: str) -> Path:
-    """``prompts/`` or ``schemas/``: inside the installed wheel, or the source checkout."""
-    packaged = Path(__file__).parent / "_data" / kind
-    if packaged.is_dir():
-        return packaged
-    checkout = Path(__file__).resolve().parents[2] / kind
-    if checkout.is_dir():
-        return checkout
-    raise ConfigError(f"pactlens data folder {kind!r} is missing: reinstall pactlens")
+__all__ = ["Prompt", "load_prompt"]
 
 
 class Prompt(BaseModel):
@@ -45,6 +40,7 @@ class Prompt(BaseModel):
     variables: list[str]
     system: str
     user: str
+    formats: dict[str, str] = Field(default_factory=dict)
 
     def model_post_init(self, _context: object) -> None:
         used = {
@@ -71,6 +67,51 @@ class Prompt(BaseModel):
             {"role": "system", "content": string.Template(self.system).substitute(values)},
             {"role": "user", "content": string.Template(self.user).substitute(values)},
         ]
+
+    def variables_for(self, prepared: Prepared) -> dict[str, str]:
+        """The template variables for one prepared article, worded by ``formats``."""
+        article, fmt = prepared.article, self._format
+        dateline = fmt("dateline_unknown")
+        if article.dateline is not None and (article.dateline.date or article.dateline.place):
+            when = f"{article.dateline.date:%A %d %B %Y}" if article.dateline.date else ""
+            where = (
+                fmt("dateline_where", place=article.dateline.place)
+                if article.dateline.place
+                else ""
+            )
+            dateline = " ".join(filter(None, [fmt("dateline_filed"), when, where]))
+            dateline += fmt("dateline_note")
+        sentences = "\n".join(
+            fmt("sentence", number=n, text=" ".join(s.text.split()))
+            for n, s in enumerate(prepared.sentences, start=1)
+        )
+        lines: list[str] = []
+        open_questions: list[str] = []
+        for n, attribution in enumerate(prepared.attributions, start=1):
+            words = attribution.quote.span.text.split()
+            opening = " ".join(words[:8]) + (fmt("quotation_more") if len(words) > 8 else "")
+            said = (
+                fmt("said_by", speaker=attribution.speaker)
+                if attribution.speaker
+                else fmt("speaker_not_given")
+            )
+            at = prepared.sentence_of(attribution.quote.span.start)
+            lines.append(fmt("quotation", number=n, sentence=at, opening=opening, said=said))
+            if not attribution.speaker:
+                open_questions.append(fmt("quote_ref", number=n))
+        return {
+            "title": article.title or fmt("no_title"),
+            "dateline": dateline,
+            "sentences": sentences,
+            "quotations": "\n".join(lines) or fmt("no_quotations"),
+            "speaker_task": ", ".join(open_questions) or fmt("no_speaker_task"),
+        }
+
+    def _format(self, key: str, **values: object) -> str:
+        try:
+            return string.Template(self.formats[key]).substitute(values)
+        except (KeyError, ValueError) as e:
+            raise ConfigError(f"prompt {self.name!r} v{self.version}: format {key!r}: {e}") from e
 
 
 @functools.lru_cache(maxsize=8)

@@ -1,7 +1,8 @@
 """Evaluation: score pactlens (or the rule baseline) on PolNeAR, RAMS and the seed.
 
-Private: ``pactlens.evaluate`` re-exports :func:`~pactlens._eval.harness.evaluate`; the
-CLI's ``eval`` subcommand comes from ``harness.add_eval_parser`` / ``harness.run_eval``.
+Private: ``pactlens.evaluate`` re-exports :func:`~pactlens._eval.harness.evaluate` (lazily);
+the CLI's ``eval`` subcommand (:mod:`pactlens.cli.eval`) imports this package, never the
+reverse.
 The layers: ``scoring`` (pure math) ← ``polnear`` / ``rams`` / ``seed`` (data and
 per-document scores) ← ``report`` ← ``harness`` (runs a predictor). ``baseline`` is a
 predictor. Names are loaded on first use, so ``import pactlens`` stays light. See
@@ -15,18 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pactlens._eval.baseline import Baseline
-    from pactlens._eval.harness import add_eval_parser, default_data_dir, evaluate, run_eval
+    from pactlens._eval.harness import evaluate
     from pactlens._eval.report import Report
 
-__all__ = ["Baseline", "Report", "add_eval_parser", "default_data_dir", "evaluate", "run_eval"]
+__all__ = ["Baseline", "Report", "evaluate"]
 
 _WHERE = {
     "Baseline": "baseline",
     "Report": "report",
-    "add_eval_parser": "harness",
-    "default_data_dir": "harness",
     "evaluate": "harness",
-    "run_eval": "harness",
 }
 
 

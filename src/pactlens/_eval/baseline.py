@@ -1,7 +1,7 @@
 """A rule-based predictor: what pactlens finds with no model at all.
 
-* Direct quotes: the quotations :func:`pactlens._ground.find_quotations` finds (scare
-  quotes left out), attributed by :func:`pactlens._ground.attribute` (the nearest speech
+* Direct quotes: the quotations :func:`pactlens.grounding.match.find_quotations` finds (scare
+  quotes left out), attributed by :func:`pactlens.grounding.match.attribute` (the nearest speech
   verb and name, "he"/"she" resolved to the last person named).
 * Indirect statements: every other sentence with a reporting or belief cue outside
   quotation marks ("said", "told", "believes", "according to"); its speaker is the name
@@ -14,16 +14,12 @@ It returns a real :class:`~pactlens.ArticleSummary` (every span grounded), so th
 harness scores it exactly like the model.
 """
 
-# ruff: noqa: RUF001  (typographic quotes and apostrophes are matched on purpose)
 from __future__ import annotations
 
 import re
 import time
 
-from pactlens import _gazetteer, _ground
-from pactlens._assemble import assemble, prepare
-from pactlens._clean import clean
-from pactlens._eval.scoring import DEMONYMS
+from pactlens import lexicon
 from pactlens._extraction import Extraction
 from pactlens._models import (
     Agreement,
@@ -37,10 +33,14 @@ from pactlens._models import (
     Span,
     Statement,
 )
-from pactlens._parties import slug as _slug
-from pactlens._reported import _MENTION as _NAME
-from pactlens._reported import _NOT_NAMES, cue_attribution, outside_quotes
 from pactlens._version import __version__
+from pactlens.grounding import assemble, prepare
+from pactlens.grounding.attribution import Attribution
+from pactlens.grounding.match import find_mentions
+from pactlens.grounding.parties import slug as _slug
+from pactlens.grounding.reported import MENTION as _NAME
+from pactlens.grounding.reported import cue_attribution, outside_quotes
+from pactlens.text import clean
 
 __all__ = ["Baseline", "RulesOnly"]
 
@@ -131,7 +131,7 @@ class Baseline:
     # -- statements ----------------------------------------------------------------------
 
     @staticmethod
-    def _direct(attributions: list[_ground.Attribution]) -> list[Statement]:
+    def _direct(attributions: list[Attribution]) -> list[Statement]:
         out = []
         for n, a in enumerate(attributions, start=1):
             out.append(
@@ -183,10 +183,10 @@ class Baseline:
                 continue
             party_ids = []
             for name, kind in self._names(sentence.text):
-                canonical = _gazetteer.canonical(name) or DEMONYMS.get(name.casefold()) or name
+                canonical = lexicon.canonical(name) or lexicon.DEMONYMS.get(name.casefold()) or name
                 if canonical not in parties:
                     aliases = [name] if name != canonical else []
-                    mentions = _ground.find_mentions(text, [canonical, *aliases])
+                    mentions = find_mentions(text, [canonical, *aliases])
                     if not mentions:
                         continue
                     parties[canonical] = Party(
@@ -217,12 +217,12 @@ class Baseline:
         found: list[tuple[str, PartyKind]] = []
         for m in _NAME.finditer(outside_quotes(sentence)):
             words = m.group().split()
-            while words and words[0].strip(".") in _NOT_NAMES:
+            while words and words[0].strip(".") in lexicon.NOT_NAMES:
                 words = words[1:]
             name = re.sub(r"['’]s$|(?<=[a-z])[.'’]+$", "", " ".join(words))
             if not name or name[0].islower() or _TRIGGER.fullmatch(name):
                 continue
-            if _gazetteer.canonical(name) or name.casefold() in DEMONYMS:
+            if lexicon.canonical(name) or name.casefold() in lexicon.DEMONYMS:
                 found.append((name, "state"))
             elif len(name) > 1:
                 found.append((name, "other"))

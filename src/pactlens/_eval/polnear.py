@@ -7,7 +7,7 @@ a *direct* quote when its Content holds a double quotation mark (``" “ ” „
 
 Predictions: the statements of an :class:`~pactlens.ArticleSummary`. Their spans index
 the cleaned text; they are mapped back to the raw article through
-:func:`~pactlens._clean.clean_with_offsets`, so gold offsets are used as given. A direct
+:func:`~pactlens.text.cleaning.clean_with_offsets`, so gold offsets are used as given. A direct
 quote's span is widened over the quotation marks right around it, since gold Content
 spans include the marks and pactlens's quote spans hold only the words. A
 statement without a span (an indirect one the model could not ground) cannot match and
@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pactlens._clean import OffsetMap, clean_with_offsets
 from pactlens._eval.scoring import Counts, Intervals, Ratio, match, merge, overlap
 from pactlens._eval.scoring import shares_name_token as _shares_token
 from pactlens._models import ArticleSummary, Span, Statement
+from pactlens.text import OffsetMap, clean_with_offsets
 
 __all__ = [
     "THRESHOLDS",

@@ -21,7 +21,6 @@ detokenised with a few rules before it is given to the predictor.
   judge and is left out of status accuracy.
 """
 
-# ruff: noqa: RUF001  (typographic quotes and apostrophes are matched on purpose)
 from __future__ import annotations
 
 import json
@@ -29,6 +28,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from pactlens import lexicon
 from pactlens._eval.scoring import Counts, Ratio, greedy_pairs, names_match
 from pactlens._models import ArticleSummary
 
@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 PARTY_ROLES = frozenset({"participant", "otherparticipant", "violator"})
-_PRONOUNS = frozenset(("we", "us", "them", "they", "it", "he", "she", "i", "you", "our", "their"))
+_PRONOUNS = lexicon.PRONOUN_ARGUMENTS
 _STATUS_CLASS = {
     "agreed": "accept", "signed": "accept", "ratified": "accept", "in_force": "accept",
     "suspended": "reject", "collapsed": "reject",

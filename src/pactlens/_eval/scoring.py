@@ -5,7 +5,6 @@ discontinuous gold span (brat's ``256 377;463 616``) and a predicted span mapped
 from the cleaned text through several kept lines are handled alike.
 """
 
-# ruff: noqa: RUF001  (typographic quotes and apostrophes are matched on purpose)
 from __future__ import annotations
 
 import re
@@ -13,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from pactlens import _gazetteer
+from pactlens import lexicon
 
 __all__ = [
     "DEMONYMS",
@@ -29,10 +28,6 @@ __all__ = [
     "overlap",
     "shares_name_token",
 ]
-
-
-def _words(text: str) -> list[str]:
-    return text.split()
 
 
 #: One span as sorted, non-overlapping half-open intervals.
@@ -140,30 +135,9 @@ def match(
 # -- names ---------------------------------------------------------------------------------
 
 #: Words that never identify a speaker or party on their own.
-_GENERIC = frozenset(
-    _words(
-        """the a an of and for in on to at by mr mrs ms dr sen rep gov gen president vice prime
-    minister secretary senator governor leader leaders government administration officials
-    official spokesman spokeswoman spokesperson state states department ministry office
-    nations nation countries country people party republic democratic united former his
-    her their its he she they we it who unknown said says campaign team source sources
-    chief foreign"""
-    )
-)
+_GENERIC = lexicon.GENERIC_NAME_WORDS
 #: Adjectives and plurals of places the data writes for the place itself.
-DEMONYMS = {
-    "american": "United States", "americans": "United States", "russian": "Russia",
-    "russians": "Russia", "soviet": "Soviet Union", "soviets": "Soviet Union",
-    "iraqi": "Iraq", "iraqis": "Iraq", "iranian": "Iran", "iranians": "Iran",
-    "syrian": "Syria", "syrians": "Syria", "chinese": "China", "british": "United Kingdom",
-    "german": "Germany", "germans": "Germany", "french": "France", "japanese": "Japan",
-    "ukrainian": "Ukraine", "ukrainians": "Ukraine", "israeli": "Israel",
-    "israelis": "Israel", "palestinian": "Palestine", "palestinians": "Palestine",
-    "turkish": "Turkey", "indian": "India", "pakistani": "Pakistan", "korean": "Korea",
-    "european": "European Union", "europe": "European Union", "cuban": "Cuba",
-    "mexican": "Mexico", "canadian": "Canada", "saudi": "Saudi Arabia", "afghan": "Afghanistan",
-    "ussr": "Soviet Union", "america": "United States",
-}  # fmt: skip
+DEMONYMS = lexicon.DEMONYMS
 _TOKEN = re.compile(r"[^\W_]+")
 
 
@@ -174,12 +148,12 @@ def normalise_name(name: str) -> str:
 
 
 def _canonical(name: str) -> str | None:
-    found = _gazetteer.canonical(name) or _gazetteer.canonical(name.replace(" ", ""))
+    found = lexicon.canonical(name) or lexicon.canonical(name.replace(" ", ""))
     if found is None:
         words = normalise_name(name).split()
         if words and words[0] == "the":
             words = words[1:]
-        found = _gazetteer.canonical(" ".join(words)) or DEMONYMS.get(" ".join(words))
+        found = lexicon.canonical(" ".join(words)) or DEMONYMS.get(" ".join(words))
     return found.casefold() if found else None
 
 

@@ -6,10 +6,9 @@ signatories, clause, scope, caveat), the speculative arms deal that must not rea
 concluded, Putin's two direct quotes verbatim and three indirect statements. Each fact
 is one named :class:`Check`; the score is the share that pass. Words are compared
 case-insensitively; quotes verbatim up to typographic marks and trailing punctuation.
-The gold lives in the repository's ``tests/``, so this dataset needs a checkout.
+The gold and the article ship with pactlens (see :mod:`pactlens._resources`).
 """
 
-# ruff: noqa: RUF001  (typographic quotes and apostrophes are matched on purpose)
 from __future__ import annotations
 
 import datetime as dt
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pactlens._models import Agreement, ArticleSummary, Party, Statement
+from pactlens._resources import data_dir
 
 __all__ = ["Check", "article_path", "check", "default_gold", "load_gold"]
 
@@ -33,8 +33,8 @@ class Check:
 
 
 def default_gold() -> Path:
-    """``tests/gold/seed.json`` of the checkout this module sits in."""
-    return Path(__file__).resolve().parents[3] / "tests" / "gold" / "seed.json"
+    """The seed's gold file, ``tests/gold/seed.json`` (shipped in the wheel too)."""
+    return data_dir("gold") / "seed.json"
 
 
 def load_gold(path: Path | None = None) -> dict[str, Any]:
@@ -43,9 +43,8 @@ def load_gold(path: Path | None = None) -> dict[str, Any]:
 
 
 def article_path(gold_path: Path | None = None) -> Path:
-    """The seed article named by the gold file, relative to the repository root."""
-    path = gold_path or default_gold()
-    return path.resolve().parents[2] / str(load_gold(path)["article"])
+    """The seed article the gold file names (by its file name, among the shipped articles)."""
+    return data_dir("articles") / Path(str(load_gold(gold_path)["article"])).name
 
 
 def _has(haystack: str | None, needles: list[str]) -> bool:

@@ -10,15 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pactlens import _gazetteer, _ground
+from pactlens import lexicon
 from pactlens._models import GroundingReport, Party, PartyKind, Representative
+from pactlens.grounding.match import find_mentions
 
 __all__ = ["PartyRegistry", "party_id", "slug", "speaker_party"]
 
 _ROLE = re.compile(
-    r"\b(President|Prime Minister|Premier|Foreign Minister|Minister|Chancellor|King|Queen|"
-    r"Leader|Secretary of State|Secretary|Chairman|Ambassador|Spokesman|Spokeswoman|"
-    r"Spokesperson)\s+(?:[A-Z][\w'-]+\s+)*$"
+    rf"\b({'|'.join(re.escape(role) for role in lexicon.ROLES)})\s+(?:[A-Z][\w'-]+\s+)*$"
 )
 
 
@@ -61,7 +60,7 @@ class PartyRegistry:
         leaders: list[str] | None = None,
     ) -> None:
         name = " ".join(name.split())
-        canonical = _gazetteer.canonical(name) or name
+        canonical = lexicon.canonical(name) or name
         draft = self._find(canonical.casefold())
         if draft is None:
             draft = self.drafts[canonical.casefold()] = _Draft(canonical, kind)
@@ -77,15 +76,15 @@ class PartyRegistry:
         ids: set[str] = set()
         for draft in self.drafts.values():
             name = draft.name
-            candidates = [*draft.aliases, *_gazetteer.ALIASES.get(name, ())]
+            candidates = [*draft.aliases, *lexicon.ALIASES.get(name, ())]
             aliases = list(
                 dict.fromkeys(
                     a
                     for a in candidates
-                    if a.casefold() != name.casefold() and _ground.find_mentions(self.text, [a])
+                    if a.casefold() != name.casefold() and find_mentions(self.text, [a])
                 )
             )
-            mentions = _ground.find_mentions(self.text, [name, *aliases])
+            mentions = find_mentions(self.text, [name, *aliases])
             if not mentions:
                 report.dropped.append(f"party {name!r}: not mentioned in the text")
                 continue
@@ -107,7 +106,7 @@ class PartyRegistry:
 
 def _role_of(text: str, person: str) -> str | None:
     """The title written before a person's name ("Russian President Vladimir Putin")."""
-    for span in _ground.find_mentions(text, [person]):
+    for span in find_mentions(text, [person]):
         match = _ROLE.search(text[max(0, span.start - 60) : span.start])
         if match:
             return match.group(1)
@@ -115,7 +114,7 @@ def _role_of(text: str, person: str) -> str | None:
 
 
 def party_id(parties: list[Party], name: str) -> str | None:
-    wanted = {name.casefold(), (_gazetteer.canonical(name) or name).casefold()}
+    wanted = {name.casefold(), (lexicon.canonical(name) or name).casefold()}
     for party in parties:
         names = {party.name.casefold(), *(a.casefold() for a in party.aliases)}
         if names & wanted:
@@ -124,7 +123,7 @@ def party_id(parties: list[Party], name: str) -> str | None:
 
 
 def speaker_party(parties: list[Party], speaker: str) -> str | None:
-    surname = speaker.split()[-1].casefold() if speaker.split() else ""
+    surname = speaker.rsplit(maxsplit=1)[-1].casefold() if speaker.split() else ""
     for party in parties:
         for rep in party.representatives:
             if surname and rep.name.split()[-1].casefold() == surname:

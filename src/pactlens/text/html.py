@@ -1,4 +1,4 @@
-"""HTML pages to article text, for :mod:`pactlens._clean`.
+"""HTML pages to article text, for :mod:`pactlens.text.cleaning`.
 
 The body text comes from ``trafilatura`` when it is installed (the ``html`` extra) and
 from a small :mod:`html.parser` extractor otherwise. Title, site name and publication

@@ -5,8 +5,9 @@ mentions) becomes a ``<mark>`` in the article. Spans may overlap, so the text is
 every span boundary into non-overlapping segments; each segment is one ``<mark>`` whose
 ``data-ids`` lists every item covering it and whose ``data-span-start``/``data-span-end``
 are its offsets in ``summary.text``. Cards on the right point at those items; a click
-scrolls the first segment into view and flashes them all. CSS and JS are inline and a
-Content-Security-Policy forbids loading anything, so the file works offline, as is.
+scrolls the first segment into view and flashes them all. CSS and JS (the package data
+files ``page.css`` and ``page.js``) are inlined and a Content-Security-Policy forbids
+loading anything, so the file works offline, as is.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from __future__ import annotations
 import hashlib
 import html
 from dataclasses import dataclass
+from importlib import resources
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from pactlens._render import (
+from pactlens.render.common import (
     date_text,
     dateline_text,
     is_apart,
@@ -145,7 +147,7 @@ class _Cards:
 
     def __init__(
         self, summary: ArticleSummary, first_mark: dict[str, str], colours: dict[str, int]
-    ):
+    ) -> None:
         self.summary = summary
         self.first_mark = first_mark
         self.colours = colours
@@ -295,121 +297,6 @@ style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 
 
 _COLOURS_CSS = "".join(f".c{i}{{--fg:{fg};--bg:{bg}}}" for i, (fg, bg) in enumerate(PALETTE))
-
-_CSS = (
-    """
-*{box-sizing:border-box}
-html,body{margin:0;height:100%}
-body{display:flex;flex-direction:column;height:100vh;color:#1d2330;background:#eef0f4;
-font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
-header.top{padding:.7rem 1.4rem;background:#1d2330;color:#fff}
-header.top h1{margin:0;font-size:1.3rem}
-.dateline{color:#c9d1e0}.meta{color:#8d97aa;font-size:.78rem}
-main{flex:1;min-height:0;display:grid;grid-template-columns:minmax(0,1.15fr) minmax(0,1fr)}
-.pane{overflow:auto;padding:1.2rem 1.5rem}
-#article{background:#fbfaf6;border-right:1px solid #d8dce4}
-#article .text{white-space:pre-wrap;max-width:42em;margin:0 auto;
-font:17px/1.75 Georgia,"Times New Roman",serif}
-mark{background:none;color:inherit;border-radius:2px;cursor:pointer}
-mark.m-mention{text-decoration:underline dotted #8a94a6;text-underline-offset:3px}
-mark.m-evidence{background:#e9ebf0;text-decoration:underline solid #8a94a6 2px;
-text-underline-offset:4px}
-mark.m-quote{background:var(--bg)}
-mark.m-report{border-bottom:2px dashed var(--fg)}
-mark.m-speaker{color:var(--fg);font-weight:700}
-mark.flash{animation:flash 1.6s ease-out}
-@keyframes flash{0%,45%{background:#ffd54a;outline:3px solid #ff9800}
-100%{outline:3px solid transparent}}
-h2{font-size:.8rem;text-transform:uppercase;letter-spacing:.08em;color:#5b6474;
-margin:1.4rem 0 .5rem}
-.card{background:#fff;border:1px solid #d8dce4;border-radius:8px;padding:.6rem .85rem;
-margin:.55rem 0;cursor:pointer}
-.card:hover,.card:focus{border-color:#7b8598;outline:none}
-.card.active{box-shadow:0 0 0 2px #ff9800}
-.card.flash{animation:cardflash 1.6s ease-out}
-@keyframes cardflash{0%,45%{box-shadow:0 0 0 3px #ff9800}}
-.card h3{margin:0 0 .3rem;font-size:1.05rem}.card h4{margin:0 0 .2rem;font-size:.95rem}
-.card p{margin:.2rem 0}
-.clause{background:#f7f8fa;margin-left:.4rem}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;margin:.3rem 0;
-font-size:.9rem}
-dt{color:#5b6474}dd{margin:0}
-.badge{display:inline-block;vertical-align:middle;padding:.05em .55em;border-radius:999px;
-font-size:.7rem;font-weight:700;text-transform:uppercase;letter-spacing:.04em}
-.st-signed,.st-ratified,.st-in_force{background:#1b7a3a;color:#fff}
-.st-agreed{background:#1f5fa8;color:#fff}
-.st-proposed,.st-under_negotiation{background:#fff3c4;color:#6b5200;border:1px solid #d9b800}
-.st-suspended,.st-collapsed{background:#fde2e2;color:#9b1c1c;border:1px solid #e59a9a}
-.st-speculative{background:repeating-linear-gradient(135deg,#f3f3f3 0 5px,#e2e2e2 5px 10px);
-color:#444;border:1px dashed #777;font-style:italic}
-.agreement.status-speculative{border-style:dashed;background:#fcfcfc}
-.evidence{margin:.3rem 0;padding-left:1.1rem;font-size:.85rem}
-.evidence a,.jump{color:#3b5bdb;text-decoration:none}.jump:hover{text-decoration:underline}
-.statement{border-left:5px solid var(--fg)}
-.who{font-size:.9rem}.speaker{color:var(--fg);font-weight:700}
-.cue,.about,.of{color:#5b6474;font-size:.85rem}
-.kind{font-size:.7rem;text-transform:uppercase;color:#5b6474;border:1px solid #c5cad4;
-border-radius:3px;padding:0 .3em;margin-left:.3em}
-.flag{font-size:.7rem;text-transform:uppercase;background:#fde2e2;color:#9b1c1c;
-border-radius:3px;padding:0 .3em;margin-left:.3em}
-blockquote{margin:.35rem 0;padding:.1rem .5rem;border-radius:4px}
-blockquote.direct{background:var(--bg);font-family:Georgia,serif}
-blockquote.indirect{color:#3d4556;font-style:italic}
-#apart .card{opacity:.9;border-style:dashed}
-.nospan{font-size:.8rem;color:#9b1c1c}
-.notes{font-size:.85rem;color:#3d4556;padding-left:1.1rem}
-.legend{margin-top:.4rem}
-.chip{display:inline-block;font-size:.75rem;padding:0 .45em;margin:0 .3em .2em 0;
-border-radius:3px;background:var(--bg);color:var(--fg);font-weight:600}
-.chip.ev{background:#e9ebf0;color:#3d4556;text-decoration:underline solid #8a94a6 2px}
-.chip.key{background:none;color:#3d4556;font-weight:400}
-.chip.key .sw{display:inline-block;width:1.6em;height:.9em;vertical-align:-.1em;margin-right:.3em}
-.chip.key .q{background:#d7dbe3}.chip.key .r{border-bottom:2px dashed #5b6474}
-.summary p{margin:.2rem 0 0}
-@media (max-width:760px){body{display:block;height:auto}main{display:block}
-.pane{overflow:visible}}
-"""
-    + _COLOURS_CSS
-)
-
-_JS = """
-(function(){
-  function sel(keys, tag){
-    return keys.split(/\\s+/).filter(Boolean).map(function(k){
-      return tag + '[' + (tag === 'mark' ? 'data-ids' : 'data-targets') + '~="' + k + '"]';
-    }).join(',');
-  }
-  function all(q){ return q ? Array.prototype.slice.call(document.querySelectorAll(q)) : []; }
-  function flash(els){
-    els.forEach(function(el){
-      el.classList.remove('flash'); void el.offsetWidth; el.classList.add('flash');
-    });
-    setTimeout(function(){ els.forEach(function(el){ el.classList.remove('flash'); }); }, 1700);
-  }
-  function showMarks(card, source){
-    var marks = all(sel((source || card).getAttribute('data-targets') || '', 'mark'));
-    all('.card.active').forEach(function(c){ c.classList.remove('active'); });
-    card.classList.add('active');
-    if (!marks.length) return false;
-    marks[0].scrollIntoView({block: 'center', inline: 'nearest'});
-    flash(marks);
-    return true;
-  }
-  document.addEventListener('click', function(ev){
-    var mark = ev.target.closest('mark[data-ids]');
-    if (mark){
-      var cards = all(sel(mark.getAttribute('data-ids'), '.card'));
-      if (cards.length){ cards[0].scrollIntoView({block: 'nearest'}); flash(cards); }
-      return;
-    }
-    var link = ev.target.closest('a.jump');
-    var card = ev.target.closest('.card');
-    if (!card) return;
-    if (showMarks(card, link) && link) ev.preventDefault();
-  });
-  document.addEventListener('keydown', function(ev){
-    var card = ev.target.closest && ev.target.closest('.card');
-    if (card && (ev.key === 'Enter' || ev.key === ' ')){ ev.preventDefault(); showMarks(card); }
-  });
-})();
-"""
+_HERE = resources.files("pactlens.render")
+_CSS = _HERE.joinpath("page.css").read_text(encoding="utf-8") + _COLOURS_CSS
+_JS = _HERE.joinpath("page.js").read_text(encoding="utf-8")

@@ -5,7 +5,6 @@ to the quote; "according to X"; "“…” ― Name"; a lead-in ending with a co
 with no cue inherits the speaker of the quote it continues.
 """
 
-# ruff: noqa: RUF001  (typographic quotes and dashes are this module's subject)
 from __future__ import annotations
 
 import bisect
@@ -13,35 +12,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pactlens import lexicon
 from pactlens._models import Span
-from pactlens._quotes import Quotation, sentence_at
-from pactlens._text import _CUES, _QUOTES, _STOP, _WORD, _set, _span
+from pactlens.grounding.quotes import Quotation, sentence_at
+from pactlens.text.normalise import QUOTE_MARKS, WORD, span_of
 
 __all__ = ["Attribution", "Utterance", "attribute", "utterances"]
 
-_PRONOUNS = _set("he she they we i")
-_TITLES = _set(
-    """president vice prime minister secretary spokesman spokeswoman spokesperson senator sen.
-    representative rep. governor gov. mayor chancellor general gen. dr. mr. mrs. ms. miss king
-    queen prince princess chairman chairwoman chair ceo ambassador director leader premier
-    speaker judge justice envoy commander colonel col. lt. captain capt. sheikh emir pope
-    professor prof. deputy foreign defence defense finance state chief head nominee candidate
-    official lawmaker officer adviser advisor aide negotiator executive founder attorney lawyer
-    sir lord lady dame crown supreme first former acting interim senior"""
-)
-_GROUPS = _set(
-    """official officials spokesman spokeswoman spokesperson analyst analysts expert experts
-    source sources diplomat diplomats ministry government leaders leader statement aide aides
-    officer officers observers critics residents witnesses police agency"""
-)
-_NOT_PERSON = _set(
-    """korea states nations house ministry department office council union party committee
-    government agency kingdom republic federation commission organization organisation bank
-    court post times news press service network institute university center centre group
-    company corporation forces army navy journal street square city"""
+_ABBREVIATED = "|".join(
+    sorted(w.capitalize() for w in lexicon.TITLE_ABBREVIATIONS | lexicon.NAME_ABBREVIATIONS)
 )
 _TOKEN = re.compile(
-    r"(?:[A-Za-z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Prof|St|Jr|Sr)\."
+    rf"(?:[A-Za-z]\.){{2,}}|(?:{_ABBREVIATED})\."
     r"|[A-Z]\.(?= [A-Z])|\w+(?:['’-]\w+)*|[^\w\s]"
 )
 
@@ -66,34 +48,30 @@ class Attribution:
 
 _Tok = tuple[int, int, str]
 _Cue = tuple[int, tuple[int, int], str]
-_AUX = _set("has had have was is also later then again previously once further would will did")
-_DETS = _set("the a an his her its their our")
-_NO_INVERT = _set("tell tells told telling saying adding noting warning arguing asking insisting")
-_PARTICLES = _set("of bin al de van von da di la le del")
-_CALENDAR = _set(
-    """monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december"""
-)
 
 
 def _namey(w: str) -> bool:
-    return w[:1].isupper() and w.lower() not in _STOP and w.lower() not in _CALENDAR
+    return (
+        w[:1].isupper()
+        and w.lower() not in lexicon.STOP_WORDS
+        and w.lower() not in lexicon.CALENDAR_WORDS
+    )
 
 
 def _titley(w: str) -> bool:
-    return w.lower() in _TITLES
+    return w.lower() in lexicon.TITLES
 
 
 def _verb(w: str) -> bool:
-    return w.lower() in _CUES
+    return w.lower() in lexicon.QUOTE_CUES
 
 
 def _wordy(w: str) -> bool:
-    return w[:1].isalnum() and w.lower() not in _STOP and not _verb(w)
+    return w[:1].isalnum() and w.lower() not in lexicon.STOP_WORDS and not _verb(w)
 
 
 def _skippable(w: str) -> bool:
-    return w in _AUX or (w.endswith("ly") and w.islower())
+    return w in lexicon.AUXILIARIES or (w.endswith("ly") and w.islower())
 
 
 def _np_before(toks: Sequence[_Tok], v: int, lo: int) -> tuple[int, int] | None:
@@ -103,40 +81,43 @@ def _np_before(toks: Sequence[_Tok], v: int, lo: int) -> tuple[int, int] | None:
         j -= 1
     if j == lo:
         return None
-    if toks[j - 1][2].lower() in _PRONOUNS:
+    if toks[j - 1][2].lower() in lexicon.SUBJECT_PRONOUNS:
         return j - 1, j
     i = j
     while i > lo:
         w = toks[i - 1][2]
-        inner = w in _PARTICLES and i < j and i - 1 > lo and _namey(toks[i - 2][2])
+        inner = w in lexicon.NAME_PARTICLES and i < j and i - 1 > lo and _namey(toks[i - 2][2])
         if not (_namey(w) or _titley(w) or inner):
             break
         i -= 1
     if i == j:
         while i > lo and j - i < 4 and _wordy(toks[i - 1][2]):
             i -= 1
-        if i == j or not (toks[j - 1][2].lower() in _GROUPS or toks[i - 1][2].lower() in _DETS):
+        if i == j or not (
+            toks[j - 1][2].lower() in lexicon.GROUPS
+            or toks[i - 1][2].lower() in lexicon.DETERMINERS
+        ):
             return None
-    return (i - 1 if i > lo and toks[i - 1][2].lower() in _DETS else i), j
+    return (i - 1 if i > lo and toks[i - 1][2].lower() in lexicon.DETERMINERS else i), j
 
 
 def _np_after(toks: Sequence[_Tok], v: int, hi: int) -> tuple[int, int] | None:
     """The speaker just after verb ``v`` ("said Putin", "said the spokesman")."""
     i = start = v + 1
-    if i < hi and toks[i][2].lower() in _PRONOUNS:
+    if i < hi and toks[i][2].lower() in lexicon.SUBJECT_PRONOUNS:
         return i, i + 1
-    det = i < hi and toks[i][2].lower() in _DETS
+    det = i < hi and toks[i][2].lower() in lexicon.DETERMINERS
     i += det
     j = i
     while j < hi:
         w = toks[j][2]
-        inner = w in _PARTICLES and j > i and j + 1 < hi and _namey(toks[j + 1][2])
+        inner = w in lexicon.NAME_PARTICLES and j > i and j + 1 < hi and _namey(toks[j + 1][2])
         if not (_namey(w) or _titley(w) or inner):
             break
         j += 1
     while j == i and det and j < hi and j - i < 3 and _wordy(toks[j][2]):
         j += 1
-    if j == i and i < hi and toks[i][2].lower() in _GROUPS:
+    if j == i and i < hi and toks[i][2].lower() in lexicon.GROUPS:
         j = i + 1
     return (start, j) if j > i else None
 
@@ -144,7 +125,7 @@ def _np_after(toks: Sequence[_Tok], v: int, hi: int) -> tuple[int, int] | None:
 def _subject(toks: Sequence[_Tok], lo: int, hi: int) -> tuple[int, int] | None:
     """The name or pronoun a sentence opens with (the speaker of a later "…, saying")."""
     np = _np_after(toks, lo - 1, hi)
-    return np if np and toks[np[1] - 1][2].lower() not in _DETS else None
+    return np if np and toks[np[1] - 1][2].lower() not in lexicon.DETERMINERS else None
 
 
 def _skip_aside(toks: Sequence[_Tok], j: int, hi: int) -> int:
@@ -164,8 +145,8 @@ def _name_of(words: Sequence[str]) -> tuple[str, bool]:
     for part in (words[cut:], words) if cut else (words,):
         t = max((k for k, w in enumerate(part) if _titley(w)), default=-1)
         name = part[t + 1 :]
-        if name and all(_namey(w) or w in _PARTICLES for w in name):
-            person = (t >= 0 or len(name) >= 2) and name[-1].lower() not in _NOT_PERSON
+        if name and all(_namey(w) or w in lexicon.NAME_PARTICLES for w in name):
+            person = (t >= 0 or len(name) >= 2) and name[-1].lower() not in lexicon.NOT_PERSON
             return " ".join(name), person
     return " ".join(words), False
 
@@ -180,7 +161,9 @@ class _People:
         run: list[_Tok] = []
         for tok in [*toks, (len(text) + 1, len(text) + 1, ".")]:
             joined = run and text[run[-1][1] : tok[0]] == " "
-            if (_namey(tok[2]) or _titley(tok[2]) or tok[2] in _PARTICLES) and (joined or not run):
+            if (_namey(tok[2]) or _titley(tok[2]) or tok[2] in lexicon.NAME_PARTICLES) and (
+                joined or not run
+            ):
                 run.append(tok)
                 continue
             if run:
@@ -219,13 +202,17 @@ def _after_cue(toks: Sequence[_Tok], after: range) -> _Cue | None:
         return None
     word = toks[k][2].lower()
     if _verb(word):
-        np = None if word in _NO_INVERT else _np_after(toks, k, after.stop)
+        np = None if word in lexicon.NO_INVERSION else _np_after(toks, k, after.stop)
         return (k, np, "after") if np else None
     if word == "according" and k + 1 < after.stop and toks[k + 1][2] == "to":
         np = _np_after(toks, k + 1, after.stop)
         return (k, np, "according") if np else None
     end = k
-    while end < after.stop and end - k < 6 and (_wordy(toks[end][2]) or toks[end][2] in _DETS):
+    while (
+        end < after.stop
+        and end - k < 6
+        and (_wordy(toks[end][2]) or toks[end][2] in lexicon.DETERMINERS)
+    ):
         end += 1
     j = _skip_aside(toks, end, after.stop)
     while end > k and _skippable(toks[end - 1][2]):
@@ -245,7 +232,7 @@ def _speaker_of(toks: Sequence[_Tok], v: int, region: range, opens: int) -> tupl
         aside = range(v - 2, max(region.start, v - 15), -1)
         comma = next((k for k in aside if toks[k][2] == ","), None)
         np = _np_before(toks, comma, region.start) if comma is not None else None
-    if np is None and toks[v][2].lower() not in _NO_INVERT:
+    if np is None and toks[v][2].lower() not in lexicon.NO_INVERSION:
         np = _np_after(toks, v, region.stop)
     coordinated = toks[v][2].endswith("ing") or (v > 0 and toks[v - 1][2] in ("and", "but"))
     if np is None and coordinated and opens >= 0:
@@ -308,17 +295,17 @@ def attribute(text: str, quotes: Sequence[Quotation]) -> list[Attribution]:
         cue = _find_cue(toks, before, after, before.start if lo == sentence else -1)
         if cue is not None:
             v, (i, j), method = cue
-            mention = _span(text, toks[i][0], toks[j - 1][1])
+            mention = span_of(text, toks[i][0], toks[j - 1][1])
             name = _name_of([w for _, _, w in toks[i:j]])[0]
             who: str | None = name
-            if name.lower() in _PRONOUNS:
+            if name.lower() in lexicon.SUBJECT_PRONOUNS:
                 he_she = name.lower() in ("he", "she")
                 who = people.pronoun(mention.start, sentence) if he_she else None
             who = people.resolve(who, mention.start) if who else None
             if who and who == name and all(_namey(w) for w in who.split()):
                 bisect.insort(people.mentions, (mention.start, who))  # a speaker is a person
             end = toks[v + 1][1] if method == "according" else toks[v][1]
-            cue_span = _span(text, toks[v][0], end)
+            cue_span = span_of(text, toks[v][0], end)
             last = Attribution(q, who, mention, cue_span.text, cue_span, method)
         elif last and last.speaker and (q.continuation or _adjacent(text, last.quote, q)):
             method = "continuation" if q.continuation else "previous"
@@ -338,7 +325,6 @@ def _adjacent(text: str, prev: Quotation, q: Quotation) -> bool:
 # -- utterances ----------------------------------------------------------------------------
 
 _INTERRUPTION_WORDS = 14
-_JOINERS = _set("and but or")
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,14 +365,14 @@ def _interrupts(text: str, a: Attribution, b: Attribution) -> bool:
     if a.speaker is None or a.speaker != b.speaker:
         return False
     gap = text[first.close + 1 : second.open]
-    if "\n" in gap or any(ch in _QUOTES for ch in gap):
+    if "\n" in gap or any(ch in QUOTE_MARKS for ch in gap):
         return False
-    words = _WORD.findall(gap)
-    if gap.strip().lower() in _JOINERS:
+    words = WORD.findall(gap)
+    if gap.strip().lower() in lexicon.JOINERS:
         return True  # he called it “reckless” and “dangerous”
     cue = next((x.cue_span for x in (a, b) if x.method in ("after", "before", "sentence")), None)
     inside = cue is not None and first.close < cue.start and cue.end <= second.open
-    ends = gap.rstrip()[-1:] in ",.:;" or (bool(words) and words[-1].lower() in _JOINERS)
+    ends = gap.rstrip()[-1:] in ",.:;" or (bool(words) and words[-1].lower() in lexicon.JOINERS)
     return inside and len(words) <= _INTERRUPTION_WORDS and ends
 
 
@@ -408,6 +394,6 @@ def utterances(text: str, attributions: Sequence[Attribution]) -> list[Utterance
         else:
             groups.append([a])
     return [
-        Utterance(tuple(g), _span(text, g[0].quote.span.start, g[-1].quote.span.end))
+        Utterance(tuple(g), span_of(text, g[0].quote.span.start, g[-1].quote.span.end))
         for g in groups
     ]

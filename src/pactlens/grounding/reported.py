@@ -15,11 +15,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pactlens._ground import SPEECH_VERBS
+from pactlens import lexicon
 from pactlens._models import Span
 
 __all__ = [
     "CUE_WORDS",
+    "MENTION",
     "Reported",
     "cue_attribution",
     "find_reported",
@@ -27,40 +28,14 @@ __all__ = [
     "outside_quotes",
 ]
 
-_CUES = sorted(
-    SPEECH_VERBS
-    | {
-        "described",
-        "describes",
-        "drew attention",
-        "called",
-        "calls",
-        "accused",
-        "accuses",
-        "believes",
-        "believed",
-        "thinks",
-        "expects",
-        "expected",
-        "hopes",
-        "hoped",
-        "welcomed",
-        "criticised",
-        "criticized",
-        "condemned",
-        "praised",
-    },
-    key=len,
-    reverse=True,
-)
+_CUES = sorted(lexicon.REPORTED_CUES, key=len, reverse=True)
 _CUE = "|".join(re.escape(c) for c in _CUES)
 _NAME = "(?:[A-Z](?:[\\w'\u2019-]|\\.(?=\\w))*|al-|bin|de|van|von)"
 _RUN = rf"{_NAME}(?:\s+{_NAME}){{0,6}}"
-_GROUP = (
-    r"(?:[Bb]oth|[Tt]he)\s+(?:leaders|sides|parties|countries|governments|ministers|"
-    r"officials|presidents)|[Oo]fficials|[Dd]iplomats|[Aa]nalysts|[Ee]xperts"
-)
-_PRONOUN = r"[Hh]e|[Ss]he|[Tt]hey"
+_SIDES = "|".join(sorted(lexicon.SIDES))
+_SOURCES = "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in sorted(lexicon.PLURAL_SOURCES))
+_GROUP = rf"(?:[Bb]oth|[Tt]he)\s+(?:{_SIDES})|{_SOURCES}"
+_PRONOUN = "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in sorted(lexicon.THIRD_PERSON))
 
 _TRAILING = re.compile(
     rf",\s+(?P<who>{_RUN}|{_GROUP}|{_PRONOUN})\s+(?P<cue>{_CUE})\b[^,;]{{0,60}}[.!]?\s*$"
@@ -68,94 +43,15 @@ _TRAILING = re.compile(
 _LEADING = re.compile(rf"^(?P<who>{_RUN}|{_GROUP}|{_PRONOUN})\s+(?:also\s+)?(?P<cue>{_CUE})\b")
 _ACCORDING = re.compile(rf"\baccording to (?:the\s+)?(?P<who>{_RUN})")
 
-_TITLES = frozenset(
-    [
-        "President",
-        "Prime",
-        "Minister",
-        "Premier",
-        "Foreign",
-        "Defence",
-        "Defense",
-        "Chancellor",
-        "King",
-        "Queen",
-        "Leader",
-        "Secretary",
-        "State",
-        "General",
-        "Chairman",
-        "Ambassador",
-        "Spokesman",
-        "Spokeswoman",
-        "Spokesperson",
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Dr",
-        "Sen",
-        "Senator",
-        "Rep",
-        "Gov",
-        "Governor",
-        "Deputy",
-        "Vice",
-        "Supreme",
-        "Chief",
-        "Commander",
-        "Envoy",
-        "Director",
-        "Mr.",
-        "Mrs.",
-        "Ms.",
-        "Dr.",
-        "Sen.",
-        "Rep.",
-        "Gov.",
-    ]
-)
-_NOT_SPEAKERS = frozenset(
-    [
-        "The",
-        "This",
-        "That",
-        "It",
-        "These",
-        "Those",
-        "However",
-        "But",
-        "And",
-        "While",
-        "After",
-        "When",
-        "Although",
-        "Both",
-    ]
-)
-
-
-_BELIEF = frozenset(
-    """think thinks thought believe believes believed expect expects expected want
-    wants wanted hope hopes hoped fear fears feared plan plans planned know knows knew
-    report reports feel feels felt worry worries worried estimate estimates estimated""".split()
-)
 #: Reporting and belief verbs: PolNeAR-style attribution covers "X thinks", "X plans".
-CUE_WORDS = SPEECH_VERBS | _BELIEF
+CUE_WORDS = lexicon.SPEECH_VERBS | lexicon.BELIEF_VERBS
 _WORD = re.compile("[A-Za-z]+(?:['\u2019][a-z]+)?")
-_MENTION = re.compile(
+#: A name (capitalised words, particles inside) or a third-person pronoun or source noun.
+MENTION = re.compile(
     "(?:[A-Z][\\w'\u2019.-]*(?: (?:of|de|al|bin|van|von) | ))*[A-Z][\\w'\u2019.-]*"
-    r"|\b(?:he|she|they|officials|sources|analysts|experts)\b"
+    rf"|\b(?:{'|'.join(sorted(lexicon.THIRD_PERSON | lexicon.PLURAL_SOURCES))})\b"
 )
 _QUOTE_CHARS = '"\u201c\u201d\u201e\u00ab\u00bb'
-#: Capitalised words that open sentences or name no actor.
-_NOT_NAMES = frozenset(
-    """The A An This That These Those It He She They We I You In On At For But And Or
-    If When While After Before As By From With Without Under Over Since Also However
-    Yet So Mr Mrs Ms Dr Monday Tuesday Wednesday Thursday Friday Saturday Sunday
-    January February March April May June July August September October November
-    December There Here What Who Why How Our Their His Her Its Some Many Most All No
-    Not One Two Three""".split()
-)
 
 
 def outside_quotes(sentence: str) -> str:
@@ -173,13 +69,13 @@ def outside_quotes(sentence: str) -> str:
 def names_in(plain: str, start: int, end: int) -> list[tuple[int, int]]:
     """Names and subject pronouns in ``plain[start:end]``, leading function words cut."""
     out = []
-    for m in _MENTION.finditer(plain, max(0, start), min(len(plain), end)):
+    for m in MENTION.finditer(plain, max(0, start), min(len(plain), end)):
         a, words = m.start(), m.group().split(" ")
-        while len(words) > 1 and words[0] in _NOT_NAMES:
+        while len(words) > 1 and words[0] in lexicon.NOT_NAMES:
             a += len(words[0]) + 1
             words = words[1:]
         b = m.end() - 1 if re.search(r"[a-z]\.$", m.group()) else m.end()
-        if words[0] not in _NOT_NAMES or words[0] in ("He", "She", "They"):
+        if words[0] not in lexicon.NOT_NAMES or words[0].lower() in lexicon.THIRD_PERSON:
             out.append((a, b))
     return out
 
@@ -218,14 +114,16 @@ class Reported:
 def _person(run: str) -> str:
     """'Russian President Vladimir Putin' -> 'Vladimir Putin'."""
     words = run.split()
-    while len(words) > 1 and (words[0] in _TITLES or words[0].endswith(("an", "ese", "ish"))):
+    while len(words) > 1 and (
+        words[0].lower() in lexicon.TITLES or words[0].endswith(("an", "ese", "ish"))
+    ):
         words.pop(0)
     return " ".join(words)
 
 
 def _speaker_ok(who: str) -> bool:
-    first = who.split()[0]
-    return first not in _NOT_SPEAKERS or re.fullmatch(_GROUP, who) is not None
+    first = who.split(maxsplit=1)[0]
+    return first not in lexicon.SENTENCE_OPENERS or re.fullmatch(_GROUP, who) is not None
 
 
 def find_reported(text: str, sentences: Sequence[Span], skip: Iterable[int] = ()) -> list[Reported]:

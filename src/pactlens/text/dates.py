@@ -14,9 +14,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from pactlens import lexicon
 from pactlens._models import Span
 
-__all__ = ["Granularity", "ResolvedDate", "Tense", "find_date_phrases", "resolve"]
+__all__ = [
+    "DATE_PATTERN",
+    "Granularity",
+    "ResolvedDate",
+    "Tense",
+    "date_from_match",
+    "date_in",
+    "find_date_phrases",
+    "resolve",
+]
 
 Granularity = Literal["day", "week", "month", "year"]
 Tense = Literal["past", "future", "auto"]
@@ -24,39 +34,9 @@ Tense = Literal["past", "future", "auto"]
 #: A date without a year that lands this many days after the anchor is read as last year's.
 _SLACK = dt.timedelta(days=30)
 
-_MONTHS = {
-    name: n
-    for n, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_WEEKDAYS = {
-    name: n
-    for n, name in enumerate(
-        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-    )
-}
-_NUMBERS = {
-    w: n
-    for n, w in enumerate(
-        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
-    )
-} | {"a": 1, "an": 1, "a few": 3, "several": 3, "a couple of": 2}
+_MONTHS = lexicon.MONTHS
+_WEEKDAYS = lexicon.WEEKDAYS
+_NUMBERS = lexicon.NUMBERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,13 +179,16 @@ def resolve(phrase: str, anchor: dt.date, *, tense: Tense = "auto") -> ResolvedD
 # -- finding -------------------------------------------------------------------------------
 
 _CAP_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.)"
+    "(?:"
+    + "|".join(name.capitalize() for name in lexicon.MONTH_NAMES)
+    + "|(?:"
+    + "|".join(sorted((a.capitalize() for a in lexicon.MONTH_ABBREVIATIONS), key=len, reverse=True))
+    + r")\.)"
 )
-_CAP_WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_CAP_WD = "(?:" + "|".join(day.capitalize() for day in _WEEKDAYS) + ")"
 _DAYNUM = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]|20|21)\d\d"
-_NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)"
+_NUM = r"(?:\d+|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + ")"
 _FINDERS = [
     re.compile(rf"\b{_YEAR}-[01]\d-[0-3]\d\b"),
     re.compile(rf"\b(?:{_CAP_WD},? )?(?:the )?{_DAYNUM} (?:of )?{_CAP_MONTH}(?:,? {_YEAR})?\b"),
@@ -247,3 +230,44 @@ def find_date_phrases(text: str) -> list[Span]:
         if not out or start >= out[-1].end:
             out.append(Span(start=start, end=end, text=text[start:end]))
     return out
+
+
+# -- dates written in full (datelines and time stamps) ------------------------------------
+
+_SP = r"[ \t\xa0]"
+_MONTH_WORD = "(?i:" + "|".join(sorted(lexicon.MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAY_WORD = "(?i:" + "|".join(_WEEKDAYS) + ")"
+#: A date written in full, as datelines and stamps have it: "Friday, 21 June 2024",
+#: "June 21, 2024", "21 June", "2024-06-21". Groups: d1/m1/y1, m2/d2/y2, y3/m3/d3.
+DATE_PATTERN = (
+    rf"(?:{_WEEKDAY_WORD},?{_SP}+)?"
+    rf"(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?{_SP}+(?P<m1>{_MONTH_WORD}),?(?:{_SP}+(?P<y1>\d{{4}}))?"
+    rf"|(?P<m2>{_MONTH_WORD}){_SP}+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?{_SP}+(?P<y2>\d{{4}}))?"
+    rf"|(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}}))"
+)
+
+
+def date_in(text: str) -> dt.date | None:
+    """The first full date (:data:`DATE_PATTERN`) in ``text`` that names its year."""
+    match = re.search(DATE_PATTERN, text)
+    return date_from_match(match, None) if match else None
+
+
+def date_from_match(match: re.Match[str], hint: dt.date | None) -> dt.date | None:
+    """The date a :data:`DATE_PATTERN` match names; a yearless one takes ``hint``'s year
+    (the year before when the date is December and ``hint`` January)."""
+    day = match["d1"] or match["d2"] or match["d3"]
+    month_name = match["m1"] or match["m2"]
+    month = _MONTHS.get(month_name.lower().rstrip(".")) if month_name else None
+    month = month or (int(match["m3"]) if match["m3"] else None)
+    year = match["y1"] or match["y2"] or match["y3"]
+    if not (day and month):
+        return None
+    if year is None:
+        if hint is None:
+            return None
+        year = str(hint.year - (1 if month == 12 and hint.month == 1 else 0))
+    try:
+        return dt.date(int(year), month, int(day))
+    except ValueError:
+        return None

@@ -1,15 +1,11 @@
-"""Grounding: find quotes, speakers and mentions in the cleaned text, by offsets we compute.
+"""Matching the model's claims against the text, by offsets we compute.
 
 Pure and deterministic, no I/O. Nothing here trusts an offset from the model: every
 :class:`~pactlens._models.Span` returned slices back exactly, ``text[s.start:s.end] == s.text``.
 
 Matching is done on a normalised copy of the text (typographic quotes, dashes and
-whitespace folded, see :func:`normalise`) and mapped back to the original characters.
-
-This module matches the model's claims against the text. Its neighbours do the rest and
-are re-exported here, so ``pactlens._ground`` stays the one place to import from:
-``_text`` (normalisation, shared word lists), ``_quotes`` (quotations, scare quotes,
-sentences) and ``_attribution`` (speakers, utterances).
+whitespace folded, see :func:`pactlens.text.normalise.normalise`) and mapped back to
+the original characters.
 """
 
 from __future__ import annotations
@@ -18,25 +14,11 @@ import itertools
 from collections.abc import Collection, Iterable
 from functools import lru_cache
 
-from pactlens._attribution import Attribution, Utterance, attribute, utterances
+from pactlens import lexicon
 from pactlens._models import Span
-from pactlens._quotes import Quotation, find_quotations, sentence_at
-from pactlens._text import _DQ, _STOP, _WORD, SPEECH_VERBS, _lower, _normalise, _span, normalise
+from pactlens.text.normalise import DOUBLE_QUOTES, WORD, lower, normalise_with_ends, span_of
 
-__all__ = [
-    "SPEECH_VERBS",
-    "Attribution",
-    "Quotation",
-    "Utterance",
-    "attribute",
-    "find_all",
-    "find_mentions",
-    "find_quotations",
-    "ground",
-    "normalise",
-    "sentence_at",
-    "utterances",
-]
+__all__ = ["find_all", "find_mentions", "ground"]
 
 _WINDOW = 200
 _TRAIL = " \"'….!?,;:-"
@@ -44,13 +26,13 @@ _TRAIL = " \"'….!?,;:-"
 
 @lru_cache(maxsize=16)
 def _prepared(text: str) -> tuple[str, str, list[int], list[int]]:
-    norm, starts, ends = _normalise(text)
-    return norm, _lower(norm), starts, ends
+    norm, starts, ends = normalise_with_ends(text)
+    return norm, lower(norm), starts, ends
 
 
 def _strip_needle(needle: str) -> tuple[str, str]:
     """The needle's core, and the punctuation it ended with (kept when the text has it)."""
-    norm = _normalise(needle)[0].strip().lstrip("\"'…,;:- ")
+    norm = normalise_with_ends(needle)[0].strip().lstrip("\"'…,;:- ")
     core = norm.rstrip(_TRAIL)
     tail = "".join(c for c in norm[len(core) :] if c in ".!?,;:")
     return core, tail
@@ -69,7 +51,7 @@ def find_all(
     if not core:
         return []
     norm, low, starts, ends = _prepared(text)
-    hay, pat = (norm, core) if case_sensitive else (low, _lower(core))
+    hay, pat = (norm, core) if case_sensitive else (low, lower(core))
     out: list[Span] = []
     i = hay.find(pat)
     while i != -1:
@@ -87,7 +69,7 @@ def find_all(
                 k += 1
             else:
                 break
-        out.append(_span(text, starts[i], ends[k - 1]))
+        out.append(span_of(text, starts[i], ends[k - 1]))
         i = hay.find(pat, j)
     return out
 
@@ -95,9 +77,9 @@ def find_all(
 @lru_cache(maxsize=16)
 def _word_index(text: str) -> tuple[list[tuple[int, int, str]], list[bool], dict[str, list[int]]]:
     _, low, starts, ends = _prepared(text)
-    toks = [(starts[m.start()], ends[m.end() - 1], m.group()) for m in _WORD.finditer(low)]
+    toks = [(starts[m.start()], ends[m.end() - 1], m.group()) for m in WORD.finditer(low)]
     joinable = [
-        not any(c in _DQ or c == "\n" for c in text[a[1] : b[0]])
+        not any(c in DOUBLE_QUOTES or c == "\n" for c in text[a[1] : b[0]])
         for a, b in itertools.pairwise(toks)
     ]
     index: dict[str, list[int]] = {}
@@ -107,7 +89,7 @@ def _word_index(text: str) -> tuple[list[tuple[int, int, str]], list[bool], dict
 
 
 def _pieces(text: str, needle: str) -> list[list[Span]]:
-    words = [m.group() for m in _WORD.finditer(_lower(_normalise(needle)[0]))]
+    words = [m.group() for m in WORD.finditer(lower(normalise_with_ends(needle)[0]))]
     n = len(words)
     if n < 4:
         return []
@@ -121,7 +103,7 @@ def _pieces(text: str, needle: str) -> list[list[Span]]:
                 break
             run += 1
         for size in range(run, 1, -1):
-            if all(words[i + x] in _STOP for x in range(size)):
+            if all(words[i + x] in lexicon.STOP_WORDS for x in range(size)):
                 continue
             if i + size == n:
                 return [(k, k + size)]
@@ -138,7 +120,7 @@ def _pieces(text: str, needle: str) -> list[list[Span]]:
     for k in index.get(words[0], []):
         found = piece(0, k, 0)
         if found:
-            options.append([_span(text, toks[a][0], toks[b - 1][1]) for a, b in found])
+            options.append([span_of(text, toks[a][0], toks[b - 1][1]) for a, b in found])
     return options
 
 

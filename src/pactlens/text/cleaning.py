@@ -21,40 +21,25 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from pactlens import lexicon
 from pactlens._errors import InputError
-from pactlens._html import Page, extract_html, looks_like_html
 from pactlens._models import Article, Dateline
+from pactlens.text.dates import DATE_PATTERN, date_from_match, date_in
+from pactlens.text.html import Page, extract_html, looks_like_html
 
 __all__ = ["OffsetMap", "clean", "clean_with_offsets", "looks_like_html"]
 
-_MONTH_NUMBERS = {name: number for number, names in enumerate(
-    ["jan january", "feb february", "mar march", "apr april", "may", "jun june",
-     "jul july", "aug august", "sep sept september", "oct october", "nov november",
-     "dec december"], start=1) for name in names.split()}  # fmt: skip
-_MONTH = (
-    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
 _SP = r"[ \t\xa0]"
-_DATE = (
-    rf"(?:(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day),?{_SP}+)?"
-    rf"(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?{_SP}+(?P<m1>{_MONTH}),?(?:{_SP}+(?P<y1>\d{{4}}))?"
-    rf"|(?P<m2>{_MONTH}){_SP}+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?{_SP}+(?P<y2>\d{{4}}))?"
-    rf"|(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}}))"
-)
 _WORD = r"[A-ZÀ-ÖØ-Þ][\w'\u2019.&-]*"
+_PARTICLES = "|".join(sorted(lexicon.PLACE_PARTICLES, key=len, reverse=True))
 _DATELINE = re.compile(
-    rf"(?P<place>{_WORD}(?:{_SP}(?:{_WORD}|(?:de|da|del|la|le|el|al|of|on|upon|sur)(?={_SP}))){{0,4}})"
+    rf"(?P<place>{_WORD}(?:{_SP}(?:{_WORD}|(?:{_PARTICLES})(?={_SP}))){{0,4}})"
     rf"(?:,{_SP}+(?P<region>{_WORD}(?:{_SP}{_WORD}){{0,2}}))?"
-    rf"(?:,{_SP}+{_DATE})?"
+    rf"(?:,{_SP}+{DATE_PATTERN})?"
     rf"(?:{_SP}*(?:\((?P<src>[A-Z][^()\n]{{0,39}})\)|/(?P<src2>[A-Z][^/\n]{{0,29}})/))?"
     rf"{_SP}*(?::|--|\u2014|\u2013|-)(?=\s|$)"
 )
 #: All-caps words that open a line like a dateline but are labels: "BREAKING: …".
-_NOT_PLACES = frozenset({"BREAKING", "UPDATE", "UPDATED", "EXCLUSIVE", "WATCH", "LIVE",
-                         "ANALYSIS", "OPINION", "FACTBOX", "EXPLAINER", "EDITORIAL", "NOTE",
-                         "VIDEO"})  # fmt: skip
-
 _SENTENCE_END = re.compile(r"[.!?…:;,][\"'”\u2019)\]]*$")
 _LINK_PREFIX = re.compile(
     r"(?i:also[ \xa0]+read|read[ \xa0]+(?:also|more|next)|see[ \xa0]+also|related(?:[ \xa0]+\w+)?"
@@ -74,7 +59,9 @@ _BYLINE = re.compile(rf"By{_SP}+{_WORD}(?:,?{_SP}+(?:and{_SP}+|&{_SP}+)?{_WORD})
 _STAMP = re.compile(
     rf"(?i:published|updated|last{_SP}+updated|first{_SP}+published|posted)(?:{_SP}+on)?:?{_SP}*.*"
 )
-_DATE_STAMP = re.compile(rf"{_DATE}(?:[ ,]+\d{{1,2}}:\d{{2}}.{{0,30}})?")  # "June 21, 2024 10:32"
+_DATE_STAMP = re.compile(
+    rf"{DATE_PATTERN}(?:[ ,]+\d{{1,2}}:\d{{2}}.{{0,30}})?"
+)  # "June 21, 2024 10:32"
 _READ_TIME = re.compile(r"(?i:\d+[ \xa0]*min(?:ute)?s?[ \xa0]+read|reading time:.*)")
 _BLURB = re.compile(
     rf"(?:The{_SP}+)?(?:{_WORD}{_SP}+){{0,6}}is{_SP}+(?:a|an|the)\b.{{0,160}}?"
@@ -82,25 +69,7 @@ _BLURB = re.compile(
     r"website|site|portal|network|platform|organi[sz]ation)|website|publication|broadcaster|"
     r"media[ \xa0]+(?:outlet|company|group|house|platform|organi[sz]ation)|tabloid)\b.*"
 )
-_REPORTED = re.compile(r"\b(?:said|says|told|according to)\b|[“”\"]")
-#: Whole lines that are page chrome, compared lower-cased without end punctuation.
-_CHROME = frozenset({
-    "follow us", "most popular", "most read", "share", "share this", "share this article",
-    "share this story", "advertisement", "advertisements", "sponsored", "sponsored content",
-    "skip to content", "skip to main content", "menu", "search", "home", "login", "log in",
-    "sign in", "register", "back to top", "print", "email", "e-mail", "copy link", "facebook",
-    "twitter", "x", "instagram", "youtube", "linkedin", "telegram", "whatsapp", "tiktok",
-    "reddit", "pinterest", "comments", "leave a comment", "leave a reply", "listen to this article",
-})  # fmt: skip
-#: Lines that head a list of links to other stories: the headlines after them go too.
-_LIST_HEADERS = frozenset({
-    "most popular", "most read", "related", "related articles", "related stories",
-    "related posts", "related news", "related coverage", "recommended", "recommended for you",
-    "you may also like", "you might also like", "more stories", "more news", "trending",
-    "trending now", "latest news", "latest", "top stories", "read next", "read more",
-    "also read", "read also", "see also", "editor's picks", "editors' picks", "popular posts",
-    "don't miss", "more from", "tags", "topics",
-})  # fmt: skip
+_REPORTED = re.compile(rf"\b(?:{'|'.join(lexicon.BLURB_EXCEPTIONS)})\b|[“”\"]")
 _ODD_CHARS = re.compile(r"[\x01-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
 _BREADCRUMB = re.compile(
     r"(?:[^»\u203a>|/\n]{1,40}[ \xa0]*[»\u203a>|/][ \xa0]*){1,6}[^»\u203a>|/\n]{1,80}"
@@ -214,7 +183,7 @@ def _clean_text(base: str, page: Page) -> tuple[Article, OffsetMap]:
     lines = _split_lines(base)
     content = [i for i, line in enumerate(lines) if line.text]
     removed = _chrome(lines, content)
-    stamps = (_date_in(lines[i].text) for i in sorted(removed))  # "Published: 21 June 2024"
+    stamps = (date_in(lines[i].text) for i in sorted(removed))  # "Published: 21 June 2024"
     date_hint = page.date or next((d for d in stamps if d), None)
     kept = [i for i in content if i not in removed]
     title, title_line, crumbs = _title(lines, kept, page.title)
@@ -269,8 +238,8 @@ def _chrome(lines: list[_Line], content: list[int]) -> set[int]:
         if in_list and _is_headline(text):
             removed.add(i)
             continue
-        in_list = key in _LIST_HEADERS
-        if in_list or key in _CHROME or _is_chrome_line(text):
+        in_list = key in lexicon.LIST_HEADERS
+        if in_list or key in lexicon.CHROME_LINES or _is_chrome_line(text):
             removed.add(i)
     return removed
 
@@ -286,7 +255,7 @@ def _is_chrome_line(text: str) -> bool:
         _PROMPT.match(text)
         or _AD.fullmatch(text)
         or _BYLINE.fullmatch(text)
-        or (_STAMP.fullmatch(text) and _date_in(text))
+        or (_STAMP.fullmatch(text) and date_in(text))
         or _DATE_STAMP.fullmatch(text)
         or _READ_TIME.fullmatch(text)
         or (text[:4].lower() == "home" and _BREADCRUMB.fullmatch(text))
@@ -354,7 +323,7 @@ def _match_dateline(text: str) -> re.Match[str] | None:
     place = match["place"]
     agency = match["src"] or match["src2"]
     dated = match["d1"] or match["d2"] or match["y3"]
-    if dated or agency or (place.isupper() and len(place) > 2 and place not in _NOT_PLACES):
+    if dated or agency or (place.isupper() and len(place) > 2 and place not in lexicon.NOT_PLACES):
         return match
     return None
 
@@ -368,32 +337,9 @@ def _dateline(first: str, date_hint: dt.date | None) -> tuple[Dateline | None, s
         place = re.sub(r"[^\W\d_]+", lambda word: word[0].capitalize(), place)
     if match["region"]:
         place = f"{place}, {match['region']}"
-    date = _date_from(match, date_hint) or date_hint
+    date = date_from_match(match, date_hint) or date_hint
     raw = match[0].rstrip()
     return Dateline(place=place, date=date, raw=raw), match["src"] or match["src2"]
-
-
-def _date_in(text: str) -> dt.date | None:
-    match = re.search(_DATE, text)
-    return _date_from(match, None) if match else None
-
-
-def _date_from(match: re.Match[str], hint: dt.date | None) -> dt.date | None:
-    day = match["d1"] or match["d2"] or match["d3"]
-    month_name = match["m1"] or match["m2"]
-    month = _MONTH_NUMBERS.get(month_name.lower().rstrip(".")) if month_name else None
-    month = month or (int(match["m3"]) if match["m3"] else None)
-    year = match["y1"] or match["y2"] or match["y3"]
-    if not (day and month):
-        return None
-    if year is None:
-        if hint is None:
-            return None
-        year = str(hint.year - (1 if month == 12 and hint.month == 1 else 0))
-    try:
-        return dt.date(int(year), month, int(day))
-    except ValueError:
-        return None
 
 
 def _assemble(

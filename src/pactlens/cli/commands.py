@@ -1,0 +1,234 @@
+"""The command line: ``pactlens summarise``, ``pactlens clean``, ``pactlens schema``.
+
+argparse only. Settings come from :meth:`Config.from_env` with flags as overrides.
+Exit status: 0 when every article was summarised, 1 when some failed (each failure is
+reported on stderr with its reason), 2 on a usage error (bad flags, no inputs, a path
+that cannot be read, unusable settings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from pactlens._errors import ConfigError, PactlensError
+from pactlens._models import Article, ArticleSummary
+from pactlens._version import __version__
+from pactlens.cli import inputs
+from pactlens.cli.eval import add_eval_parser
+from pactlens.cli.options import UsageError
+from pactlens.cli.summarise import run_summarise
+from pactlens.text import clean
+
+__all__ = ["main"]
+
+EPILOG = """\
+examples:
+  pactlens summarise article.txt                       one article, its JSON on stdout
+  pactlens summarise news/ --format jsonl --out runs.jsonl
+                                                       a folder (recursively), one line each
+  pactlens summarise news/ --format md --out summaries/
+                                                       one Markdown file per article
+  curl -s https://example.com/story | pactlens summarise - --format html --out story.html
+  pactlens summarise a.txt --base-url http://localhost:11434/v1 --model qwen2.5:7b
+  pactlens summarise a.txt --local                     the embedded local model
+  pactlens clean page.html --format json               the cleaned text and its metadata
+  pactlens schema --write schemas                      the JSON Schema of the output
+  pactlens eval --dataset polnear --predictor baseline --limit 10
+                                                       quality on annotated news
+
+environment:
+  OPENAI_API_KEY, OPENAI_BASE_URL, PACTLENS_MODEL, PACTLENS_CACHE_DIR and
+  PACTLENS_BACKEND are read; flags win over them. With neither a key nor a base URL,
+  the embedded local model is used.
+
+exit status: 0 all articles summarised, 1 some failed, 2 usage error.
+"""
+
+SUMMARISE_HELP = """\
+Formats: json (one article: its ArticleSummary; several: a list of records), jsonl
+(one record per article, written as each finishes), md, html. A record is
+{"id", "ok", "error", "summary"}; the id is the file path or <stdin>.
+--out is a file, or a folder (created) for several articles in json, md or html.
+Results are cached: re-running a batch only sends what is not cached yet.
+"""
+
+
+# -- the parser ---------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pactlens",
+        description="Typed, grounded summaries of news articles about agreements.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    s = commands.add_parser(
+        "summarise",
+        aliases=["summarize"],
+        help="summarise articles (files, folders, -)",
+        description=SUMMARISE_HELP,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    s.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="a .txt/.html file, a folder (searched recursively), or - for stdin",
+    )
+    s.add_argument(
+        "-f",
+        "--format",
+        choices=["json", "jsonl", "md", "html"],
+        help="default: json for one article, jsonl for several",
+    )
+    s.add_argument("-o", "--out", type=Path, metavar="PATH", help="default: stdout")
+    backend = s.add_mutually_exclusive_group()
+    backend.add_argument("--base-url", metavar="URL", help="an OpenAI-compatible endpoint")
+    backend.add_argument("--local", action="store_true", help="use the embedded local model")
+    s.add_argument("--model", help="the model name the endpoint knows")
+    s.add_argument(
+        "--api-key-env",
+        metavar="NAME",
+        help="read the API key from this variable instead of OPENAI_API_KEY",
+    )
+    s.add_argument(
+        "-j",
+        "--concurrency",
+        type=_positive,
+        default=8,
+        metavar="N",
+        help="articles in flight at once (default: 8)",
+    )
+    s.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    s.add_argument("--cache-dir", type=Path, metavar="DIR", help="default: ~/.cache/pactlens")
+    s.add_argument("--no-progress", action="store_true", help="no progress bar")
+    s.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="only failures on stderr: no progress, no totals, no retry notes",
+    )
+    s.add_argument("-v", "--verbose", action="store_true", help="log what the pipeline does")
+    s.set_defaults(run=run_summarise)
+
+    c = commands.add_parser("clean", help="print an article's cleaned text and metadata")
+    c.add_argument("path", metavar="PATH", help="a .txt/.html file, or - for stdin")
+    c.add_argument("-f", "--format", choices=["text", "json"], default="text")
+    c.set_defaults(run=run_clean)
+
+    j = commands.add_parser("schema", help="print the JSON Schema of ArticleSummary")
+    j.add_argument(
+        "--write",
+        type=Path,
+        metavar="DIR",
+        help="write DIR/article_summary.schema.json instead of printing",
+    )
+    j.set_defaults(run=run_schema)
+
+    add_eval_parser(commands)
+    return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, not {value!r}")
+    return number
+
+
+# -- clean and schema --------------------------------------------------------------------
+
+
+def run_clean(args: argparse.Namespace) -> int:
+    if args.path == "-":
+        raw = inputs.read_stdin()
+    else:
+        path = Path(args.path)
+        if not path.is_file():
+            raise UsageError(f"no such file: {args.path}")
+        try:
+            raw = path.read_bytes().decode("utf-8-sig")
+        except OSError as e:
+            raise UsageError(f"cannot read {args.path}: {e.strerror or e}") from e
+        except UnicodeDecodeError as e:
+            raise UsageError(f"{args.path} is not UTF-8 text ({e.reason})") from e
+    try:
+        article = clean(raw)
+    except PactlensError as e:
+        print(f"pactlens: failed: {args.path}: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        sys.stdout.write(article.model_dump_json(indent=2) + "\n")
+    else:
+        sys.stdout.write(_describe(article) + "\n" + article.text.rstrip("\n") + "\n")
+    return 0
+
+
+def _describe(article: Article) -> str:
+    dateline = "-"
+    if article.dateline is not None:
+        d = article.dateline
+        dateline = ", ".join(str(x) for x in (d.place, d.date) if x) or "-"
+        if d.raw:
+            dateline += f" ({d.raw})"
+    return (
+        f"Title: {article.title or '-'}\n"
+        f"Dateline: {dateline}\n"
+        f"Source: {article.source or '-'}\n"
+        f"Removed: {len(article.removed)} boilerplate line(s)\n"
+    )
+
+
+def schema_text() -> str:
+    """The JSON Schema of ArticleSummary exactly as committed in ``schemas/``."""
+    return json.dumps(ArticleSummary.model_json_schema(), indent=2, sort_keys=True) + "\n"
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    if args.write is None:
+        sys.stdout.write(schema_text())
+        return 0
+    if args.write.exists() and not args.write.is_dir():
+        raise UsageError(f"--write {args.write} is a file, not a folder")
+    args.write.mkdir(parents=True, exist_ok=True)
+    target = args.write / "article_summary.schema.json"
+    target.write_text(schema_text(), encoding="utf-8")
+    print(f"pactlens: wrote {target}", file=sys.stderr)
+    return 0
+
+
+# -- entry point --------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (the console script exits with it)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # --help, --version, or argparse's own usage errors
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+    try:
+        status: int = args.run(args)
+    except (UsageError, ConfigError) as e:
+        print(f"pactlens: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("pactlens: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `pactlens … | head`: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return status

@@ -1,0 +1,32 @@
+"""What the subcommands share: the usage error and the Config built from flags."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from pactlens._config import Config
+
+__all__ = ["UsageError", "make_config"]
+
+
+class UsageError(Exception):
+    """Bad flags or inputs: reported as ``pactlens: error: …``, exit status 2."""
+
+
+def make_config(args: argparse.Namespace) -> Config:
+    """Config.from_env() with the backend flags that `summarise` and `eval` share."""
+    overrides: dict[str, Any] = {}
+    if args.model:
+        overrides["model"] = args.model
+    if args.base_url:
+        overrides["base_url"] = args.base_url
+    if args.local:
+        overrides.update(backend="local", base_url=None)
+    if getattr(args, "api_key_env", None):
+        overrides["api_key_env"] = args.api_key_env
+    if args.no_cache:
+        overrides["cache"] = False
+    if args.cache_dir is not None:
+        overrides["cache_dir"] = args.cache_dir
+    return Config.from_env(**overrides)

@@ -1,0 +1,33 @@
+"""Grounding: everything pactlens finds in the cleaned text by rule, and the assembly of
+the model's answer into a summary whose every span slices back. Pure, no I/O, no client.
+
+:mod:`.quotes` (quotations and sentences), :mod:`.attribution` (who said each quotation),
+:mod:`.reported` (reported speech by rule), :mod:`.match` (the model's claims located in
+the text), :mod:`.parties` (aliases folded into canonical parties) and :mod:`.assembly`
+(prepare the prompt's facts; assemble the answer into public models).
+"""
+
+from __future__ import annotations
+
+from pactlens.grounding.assembly import Assembled, Prepared, assemble, prepare, split_sentences
+from pactlens.grounding.attribution import Attribution, Utterance, attribute, utterances
+from pactlens.grounding.match import find_all, find_mentions, ground
+from pactlens.grounding.quotes import Quotation, find_quotations, sentence_at
+
+__all__ = [
+    "Assembled",
+    "Attribution",
+    "Prepared",
+    "Quotation",
+    "Utterance",
+    "assemble",
+    "attribute",
+    "find_all",
+    "find_mentions",
+    "find_quotations",
+    "ground",
+    "prepare",
+    "sentence_at",
+    "split_sentences",
+    "utterances",
+]

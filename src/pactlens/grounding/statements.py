@@ -1,0 +1,169 @@
+"""Statements: who said what, direct quotes verbatim and reported speech by sentence.
+
+Pure, no I/O. Direct statements come only from the quotations pactlens found (so a quote
+the text lacks can never be one); the model only names speakers the rules could not.
+Reported speech comes from the rules first and the model second, one per sentence.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pactlens._models import Agreement, GroundingReport, Party, Span, Statement
+from pactlens.grounding.attribution import Utterance, utterances
+from pactlens.grounding.match import find_mentions
+from pactlens.grounding.parties import speaker_party
+from pactlens.grounding.reported import find_reported
+
+if TYPE_CHECKING:
+    from pactlens._extraction import Extraction
+    from pactlens.grounding.assembly import Prepared
+
+__all__ = ["build_statements"]
+
+_Claim = tuple[int, str, "str | None", "Span | None"]  # sentence, speaker, cue, mention
+
+
+def build_statements(
+    prepared: Prepared,
+    extraction: Extraction,
+    parties: list[Party],
+    agreements: list[Agreement],
+    report: GroundingReport,
+) -> list[Statement]:
+    """Direct statements in text order, then reported ones, numbered s1, s2, …"""
+    statements, quoted = _direct(prepared, extraction, parties, agreements, report)
+    covered = set(quoted)
+    for number, speaker, cue, mention in _claims(prepared, extraction, quoted, report):
+        if number in covered or not speaker:
+            continue  # one statement per sentence: a quotation or the rule comes first
+        covered.add(number)
+        statements.append(
+            _indirect(
+                f"s{len(statements) + 1}",
+                prepared,
+                number,
+                speaker,
+                cue,
+                mention,
+                parties,
+                agreements,
+            )
+        )
+    return statements
+
+
+def _direct(
+    prepared: Prepared,
+    extraction: Extraction,
+    parties: list[Party],
+    agreements: list[Agreement],
+    report: GroundingReport,
+) -> tuple[list[Statement], set[int]]:
+    """One verbatim statement per quotation, and the sentences holding them."""
+    asked = {}
+    for item in extraction.quote_speakers:
+        if 1 <= item.quote <= len(prepared.attributions):
+            asked[item.quote] = item.speaker.strip()
+        else:
+            report.dropped.append(f"speaker for Q{item.quote}: no such quotation")
+    statements: list[Statement] = []
+    quoted_sentences: set[int] = set()
+    # A quotation the text interrupts ("“A,” he said. “B.”") is one utterance in pieces:
+    # each piece stays a verbatim statement, later ones pointing at the first.
+    utterance_of: dict[int, Utterance] = {}
+    for utterance in utterances(prepared.article.text, prepared.attributions):
+        for piece in utterance.pieces:
+            utterance_of[piece.quote.open] = utterance
+    ids: dict[int, str] = {}
+    for n, attribution in enumerate(prepared.attributions, start=1):
+        span = attribution.quote.span
+        whole = utterance_of.get(attribution.quote.open)
+        head = whole.pieces[0] if whole else attribution
+        speaker = (
+            attribution.speaker or (whole.speaker if whole else None) or asked.get(n) or "unknown"
+        )
+        ids[attribution.quote.open] = statement_id = f"s{len(statements) + 1}"
+        quoted_sentences.add(prepared.sentence_of(span.start) or 0)
+        statements.append(
+            Statement(
+                id=statement_id,
+                speaker=speaker,
+                speaker_id=speaker_party(parties, speaker),
+                speaker_span=attribution.speaker_span or (whole.speaker_span if whole else None),
+                kind="direct",
+                text=span.text,
+                span=span,
+                cue=attribution.cue or (whole.cue if whole else None),
+                agreement_id=_agreement_for(agreements, span.start),
+                continues=ids.get(head.quote.open) if head is not attribution else None,
+                flags=[] if speaker != "unknown" else ["unattributed"],
+            )
+        )
+    return statements, quoted_sentences
+
+
+def _claims(
+    prepared: Prepared, extraction: Extraction, quoted: set[int], report: GroundingReport
+) -> list[_Claim]:
+    """Reported speech by rule (sentences with quotations left out), then the model's."""
+    model_says = {r.sentence: r.speaker.strip() for r in extraction.reported}
+    claims: list[_Claim] = []
+    for r in find_reported(prepared.article.text, prepared.sentences, skip=quoted):
+        # "both leaders", "he": the model may know who; the rule keeps the mention.
+        speaker = r.speaker if r.by_name else model_says.get(r.sentence) or r.speaker
+        claims.append((r.sentence, speaker, r.cue, r.speaker_span))
+    for said in extraction.reported:
+        if not 1 <= said.sentence <= len(prepared.sentences):
+            report.dropped.append(f"statement by {said.speaker!r}: no sentence [{said.sentence}]")
+        else:
+            claims.append((said.sentence, said.speaker.strip(), said.cue, None))
+    return claims
+
+
+def _indirect(
+    statement_id: str,
+    prepared: Prepared,
+    number: int,
+    speaker: str,
+    cue: str | None,
+    speaker_span: Span | None,
+    parties: list[Party],
+    agreements: list[Agreement],
+) -> Statement:
+    text = prepared.article.text
+    sentence = _strip(prepared.sentences[number - 1], text)
+    if speaker_span is None:
+        names = [speaker, speaker.rsplit(maxsplit=1)[-1]]
+        mention = next(iter(find_mentions(sentence.text, names)), None)
+        if mention is not None:
+            start = sentence.start + mention.start
+            speaker_span = Span(start=start, end=start + len(mention.text), text=mention.text)
+    return Statement(
+        id=statement_id,
+        speaker=speaker,
+        speaker_id=speaker_party(parties, speaker),
+        speaker_span=speaker_span,
+        kind="indirect",
+        text=sentence.text,
+        span=sentence,
+        cue=cue if cue and cue.casefold() in sentence.text.casefold() else None,
+        agreement_id=_agreement_for(agreements, sentence.start),
+    )
+
+
+def _agreement_for(agreements: list[Agreement], index: int) -> str | None:
+    for agreement in agreements:
+        spans = [*agreement.evidence, *(s for c in agreement.clauses for s in c.evidence)]
+        if any(s.start <= index < s.end for s in spans):
+            return agreement.id
+    return None
+
+
+def _strip(span: Span, text: str) -> Span:
+    start, end = span.start, span.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start=start, end=end, text=text[start:end])

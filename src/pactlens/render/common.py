@@ -1,0 +1,96 @@
+"""Helpers every rendering shares: labels, dates, party names, quoting, provenance."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from pactlens._models import Agreement, ArticleSummary, Obligation, Statement
+
+__all__ = [
+    "date_text",
+    "dateline_text",
+    "is_apart",
+    "meta_text",
+    "obligation_text",
+    "party_names",
+    "quoted",
+    "status_label",
+]
+
+_QUOTES = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e"
+
+
+def status_label(status: str) -> str:
+    """``under_negotiation`` → ``under negotiation``."""
+    return status.replace("_", " ")
+
+
+def date_text(agreement: Agreement) -> str:
+    """The agreement's date with the words it came from: ``2024-06-19 ("on Wednesday")``."""
+    parts = []
+    if agreement.date is not None:
+        parts.append(agreement.date.isoformat())
+    if agreement.date_phrase:
+        phrase = f"“{agreement.date_phrase}”"
+        parts.append(f"({phrase})" if parts else phrase)
+    return " ".join(parts)
+
+
+def party_names(summary: ArticleSummary, ids: Iterable[str]) -> list[str]:
+    """Party ids resolved to canonical names (unknown ids are kept as written)."""
+    names = []
+    for party_id in ids:
+        party = summary.party(party_id)
+        names.append(party.name if party is not None else party_id)
+    return names
+
+
+def obligation_text(summary: ArticleSummary, obligation: Obligation) -> str:
+    (who,) = party_names(summary, [obligation.party])
+    text = f"{who}: {obligation.duty}"
+    if obligation.beneficiary:
+        (to,) = party_names(summary, [obligation.beneficiary])
+        text += f" (to {to})"
+    return text
+
+
+def quoted(text: str) -> str:
+    """Wrap in curly quotes unless the text already carries its own quotation marks."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] in _QUOTES and text.rstrip(",.")[-1:] in _QUOTES:
+        return text
+    return f"“{text}”"
+
+
+def is_apart(statement: Statement) -> bool:
+    """Statements that cannot be shown against the text: no span, or downgraded."""
+    return statement.span is None or "downgraded" in statement.flags
+
+
+def dateline_text(summary: ArticleSummary) -> str:
+    parts = []
+    if summary.dateline is not None:
+        if summary.dateline.place:
+            parts.append(summary.dateline.place)
+        if summary.dateline.date is not None:
+            parts.append(summary.dateline.date.isoformat())
+        elif summary.dateline.raw and not parts:
+            parts.append(summary.dateline.raw)
+    if summary.source:
+        parts.append(summary.source)
+    return " · ".join(parts)
+
+
+def meta_text(summary: ArticleSummary) -> str:
+    meta = summary.meta
+    usage = meta.usage
+    tokens = f"{usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens"
+    return (
+        f"model {meta.model} ({meta.backend}) · {'cached' if meta.cached else 'not cached'} · "
+        f"{tokens} · {usage.requests} request(s), {usage.retries} retry(ies) · "
+        f"prompt v{meta.prompt_version} · schema v{meta.schema_version} · "
+        f"pactlens {meta.pactlens_version}"
+    )

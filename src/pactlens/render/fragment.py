@@ -1,0 +1,105 @@
+"""A compact HTML fragment for a notebook cell: inline styles, nothing loaded."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from pactlens.render.common import (
+    date_text,
+    dateline_text,
+    meta_text,
+    party_names,
+    quoted,
+    status_label,
+)
+
+if TYPE_CHECKING:
+    from pactlens._models import ArticleSummary
+
+__all__ = ["to_html_fragment"]
+
+_E = html.escape
+
+_BADGE_COLOURS = {
+    "signed": "#1b7a3a",
+    "ratified": "#1b7a3a",
+    "in_force": "#1b7a3a",
+    "agreed": "#1f5fa8",
+    "proposed": "#8a6d00",
+    "under_negotiation": "#8a6d00",
+    "suspended": "#a33",
+    "collapsed": "#a33",
+    "speculative": "#666",
+}
+
+
+def _fragment_badge(status: str) -> str:
+    colour = _BADGE_COLOURS.get(status, "#555")
+    if status == "speculative":
+        style = f"border:1px dashed {colour};color:{colour};font-style:italic"
+    else:
+        style = f"background:{colour};color:#fff"
+    return (
+        f'<span style="{style};border-radius:3px;padding:0 .35em;font-size:.85em">'
+        f"{_E(status_label(status))}</span>"
+    )
+
+
+def to_html_fragment(summary: ArticleSummary) -> str:
+    """Compact HTML for a notebook cell (``_repr_html_``): inline styles, nothing loaded."""
+    out = ['<div class="pactlens-summary" style="line-height:1.45;max-width:60em">']
+    out.append(f"<h3 style='margin:.2em 0'>{_E(summary.title or 'Untitled article')}</h3>")
+    if line := dateline_text(summary):
+        out.append(f"<div style='color:#666;font-size:.9em'>{_E(line)}</div>")
+    out.append(f"<p>{_E(summary.summary)}</p>")
+
+    if summary.agreements:
+        out.append("<table><thead><tr><th>Agreement</th><th>Status</th><th>Date</th>")
+        out.append("<th>Parties</th></tr></thead><tbody>")
+        for agreement in summary.agreements:
+            parties = ", ".join(party_names(summary, agreement.party_ids))
+            out.append(
+                f"<tr><td><b>{_E(agreement.name)}</b></td>"
+                f"<td>{_fragment_badge(agreement.status)}</td>"
+                f"<td>{_E(date_text(agreement))}</td><td>{_E(parties)}</td></tr>"
+            )
+        out.append("</tbody></table>")
+        for agreement in summary.agreements:
+            if not agreement.clauses:
+                continue
+            out.append(f"<div><b>{_E(agreement.name)}</b>: clauses<ul>")
+            for clause in agreement.clauses:
+                item = f"<li><i>{_E(clause.topic)}</i>: {_E(clause.summary)}"
+                if clause.condition:
+                    item += f" <span style='color:#666'>(if {_E(clause.condition)})</span>"
+                out.append(item + "</li>")
+            out.append("</ul></div>")
+
+    if summary.parties:
+        out.append("<div><b>Parties</b><ul>")
+        for party in summary.parties:
+            item = f"<li>{_E(party.name)}"
+            if party.aliases:
+                item += f" <span style='color:#666'>({_E(', '.join(party.aliases))})</span>"
+            if party.representatives:
+                item += " · " + _E(", ".join(r.name for r in party.representatives))
+            out.append(item + "</li>")
+        out.append("</ul></div>")
+
+    if summary.statements:
+        out.append("<div><b>Statements</b><ul>")
+        for statement in summary.statements:
+            if statement.kind == "direct":
+                body = f"<mark style='background:#fff1a8'>{_E(quoted(statement.text))}</mark>"
+            else:
+                body = _E(statement.text)
+            flags = f" <i>[{_E(', '.join(statement.flags))}]</i>" if statement.flags else ""
+            cue = f" {_E(statement.cue)}" if statement.cue else ""
+            out.append(
+                f"<li><b>{_E(statement.speaker)}</b>{cue} "
+                f"<span style='color:#666'>({statement.kind})</span>: {body}{flags}</li>"
+            )
+        out.append("</ul></div>")
+    out.append(f"<div style='color:#888;font-size:.8em'>{_E(meta_text(summary))}</div></div>")
+    return "\n".join(out)
