@@ -8,14 +8,15 @@ with no cue inherits the speaker of the quote it continues.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pactlens import lexicon
 from pactlens._models import Span
-from pactlens.grounding.quotes import Quotation, sentence_at
-from pactlens.text.normalise import QUOTE_MARKS, WORD, span_of
+from pactlens.grounding.quotes import Quotation, sentence_index
+from pactlens.text.normalise import QUOTE_MARKS, WORD, is_blank, span_of
 
 __all__ = ["Attribution", "Utterance", "attribute", "utterances"]
 
@@ -151,13 +152,19 @@ def _name_of(words: Sequence[str]) -> tuple[str, bool]:
     return " ".join(words), False
 
 
+_NONE: tuple[list[int], list[list[str]]] = ([], [])
+
+
 class _People:
     """Names met so far in an article, for turning "Putin" or "he" into "Vladimir Putin"."""
 
     def __init__(self, text: str, toks: Sequence[_Tok], quotes: Sequence[Quotation]) -> None:
-        self.full: list[tuple[int, list[str]]] = []
+        #: Full names by their last (-1) and first (0) word: positions and names, in order.
+        self.full: dict[tuple[int, str], tuple[list[int], list[list[str]]]] = {}
         self.mentions: list[tuple[int, str]] = []
-        inside = [(q.open, q.close) for q in quotes]
+        inside = sorted((q.open, q.close) for q in quotes)
+        opens = [o for o, _ in inside]
+        reach = list(itertools.accumulate((c for _, c in inside), max))  # furthest close
         run: list[_Tok] = []
         for tok in [*toks, (len(text) + 1, len(text) + 1, ".")]:
             joined = run and text[run[-1][1] : tok[0]] == " "
@@ -166,14 +173,19 @@ class _People:
             ):
                 run.append(tok)
                 continue
-            if run:
-                self._add(run, any(o < run[0][0] < c for o, c in inside))
+            if run:  # quoted: any(o < start < c for o, c in inside)
+                k = bisect.bisect_left(opens, run[0][0])
+                self._add(run, bool(k) and reach[k - 1] > run[0][0])
             run = [tok] if _namey(tok[2]) or _titley(tok[2]) else []
 
     def _add(self, run: Sequence[_Tok], quoted: bool) -> None:
         name, person = _name_of([w for _, _, w in run])
         if person and " " in name:
-            self.full.append((run[0][0], name.split()))
+            words = name.split()
+            for k in (-1, 0):
+                positions, names = self.full.setdefault((k, words[k]), ([], []))
+                positions.append(run[0][0])
+                names.append(words)
         resolved = self.resolve(name, run[0][0])
         if not quoted and (person or resolved != name):
             self.mentions.append((run[0][0], resolved))
@@ -181,11 +193,11 @@ class _People:
     def resolve(self, name: str, pos: int) -> str:
         if " " in name:
             return name
-        earlier = [f for p, f in self.full if p < pos]
-        for k in (-1, 0):
-            match = [f for f in earlier if f[k] == name]
-            if match:
-                return " ".join(match[-1])
+        for k in (-1, 0):  # the latest full name before ``pos`` ending, else starting, so
+            positions, names = self.full.get((k, name), _NONE)
+            latest = bisect.bisect_left(positions, pos) - 1
+            if latest >= 0:
+                return " ".join(names[latest])
         return name
 
     def pronoun(self, pos: int, sentence: int) -> str | None:
@@ -271,24 +283,29 @@ def attribute(text: str, quotes: Sequence[Quotation]) -> list[Attribution]:
     toks: list[_Tok] = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
     starts = [t[0] for t in toks]
     people = _People(text, toks, quotes)
+    sentences = sentence_index(text)
     top = sorted((q for q in quotes if not (q.depth or q.scare)), key=lambda q: q.open)
+    place: dict[Quotation, int] = {}  # top.index(q): the first equal one
+    for k, q in enumerate(top):
+        place.setdefault(q, k)
     out: list[Attribution] = []
     last: Attribution | None = None
     for q in quotes:
         if q.scare or q.depth:
             out.append(Attribution(q, None, None, None, None, "scare" if q.scare else "none"))
             continue
-        k = top.index(q) if q in top else 0
+        k = place.get(q, 0)
         prev, nxt = (top[k - 1] if k else None), (top[k + 1] if k + 1 < len(top) else None)
-        sentence = sentence_at(text, q.open).start
+        sentence = sentences.at(q.open).start
         lo = max(sentence, prev.close + 1 if prev else 0)
-        hi = q.open if q.runs_on else sentence_at(text, q.close).end
+        hi = q.open if q.runs_on else sentences.at(q.close).end
         hi = min(hi, nxt.open) if nxt else hi
         before = range(bisect.bisect_left(starts, lo), bisect.bisect_left(starts, q.open))
-        line = text.rfind("\n", 0, q.open) + 1
-        lead_in = text[:line].rstrip()  # Caddell continued:\n\n"The health issue …"
-        if not text[line : q.open].strip() and lead_in.endswith(":"):
-            lo = sentence = sentence_at(text, len(lead_in) - 1).start
+        line = sentences.line_start(q.open)
+        # Caddell continued:\n\n"The health issue …"; the lead-in is text[:lead_in]
+        lead_in = _rstrip(text, line) if is_blank(text, line, q.open) else 0
+        if lead_in and text[lead_in - 1] == ":":
+            lo = sentence = sentences.at(lead_in - 1).start
             before = range(bisect.bisect_left(starts, lo), bisect.bisect_left(starts, line))
         after = range(bisect.bisect_left(starts, q.close + 1), bisect.bisect_left(starts, hi))
         after = range(0) if q.runs_on else after
@@ -314,6 +331,13 @@ def attribute(text: str, quotes: Sequence[Quotation]) -> list[Attribution]:
             last = Attribution(q, None, None, None, None, "none")
         out.append(last)
     return out
+
+
+def _rstrip(text: str, end: int) -> int:
+    """``len(text[:end].rstrip())``, without copying the slice."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def _adjacent(text: str, prev: Quotation, q: Quotation) -> bool:

@@ -3,15 +3,20 @@
 Pure and deterministic. Curly, straight and guillemet double quotes; single quotes where
 they are the quote style; news style for quotes that run over paragraphs. Scare quotes
 and titles are flagged, not dropped. :func:`sentence_at` never splits a closed quotation.
+
+Linear in the length of the text: each line's quotations and sentence starts are found
+once (:class:`SentenceIndex`, kept for the last few texts) and looked up by bisection.
 """
 
 from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pactlens import lexicon
 from pactlens._models import Span
@@ -21,12 +26,13 @@ from pactlens.text.normalise import (
     SINGLE_QUOTES,
     WORD,
     is_abbreviation,
+    is_blank,
     normalise_with_ends,
     sentence_stops,
     span_of,
 )
 
-__all__ = ["Quotation", "find_quotations", "sentence_at"]
+__all__ = ["Quotation", "SentenceIndex", "find_quotations", "sentence_at", "sentence_index"]
 
 _OPEN_CTX = "([{—–-/"
 _CLOSE_CTX = ".,;:!?)]}…—–-"
@@ -34,6 +40,11 @@ _CLOSE_CTX = ".,;:!?)]}…—–-"
 #: Quoted words at most this many, inside the writer's sentence, are not a statement.
 _FRAGMENT = 3
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
+_DOUBLE = re.compile("[" + re.escape("".join(DOUBLE_QUOTES)) + "]")
+_SINGLE = re.compile("[" + re.escape("".join(SINGLE_QUOTES)) + "]")
+_NEWLINE = re.compile("\n")
+#: ``\s`` is exactly ``str.isspace``: at most one character that ``strip()`` would keep.
+_ONE_MARK = re.compile(r"\s*(?:\S\s*)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +96,8 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 
 def _single_pairs(text: str, a: int, b: int) -> list[tuple[int, int]]:
     opens, closes = [], []
-    for i in range(a, b):
-        if text[i] not in SINGLE_QUOTES:
-            continue
+    for m in _SINGLE.finditer(text, a, b):
+        i = m.start()
         role = _role(text, i, SINGLE_QUOTES[text[i]], single=True)
         word = WORD.match(text, i + 1) if role == "open" else None
         if word and not word.group()[0].isdigit() and word.group().lower() not in lexicon.ELISIONS:
@@ -99,7 +109,7 @@ def _single_pairs(text: str, a: int, b: int) -> list[tuple[int, int]]:
         if pairs and o < pairs[-1][1]:
             continue
         stop = min(opens[n + 1] if n + 1 < len(opens) else b, o + 400)
-        cands = [c for c in closes if o + 1 < c <= stop]
+        cands = closes[bisect.bisect_right(closes, o + 1) : bisect.bisect_right(closes, stop)]
         good = [c for c in cands if text[c - 1] in ",.!?;:" or c + 1 == b or text[c + 1] in ",.;:"]
         if cands:
             pairs.append((o, (good or cands)[0]))
@@ -119,8 +129,9 @@ def find_quotations(text: str, *, nested: bool = False) -> list[Quotation]:
     found: list[tuple[int, int | None, int, bool]] = []  # open, close, depth, continuation
     stack: list[tuple[int, str, int, bool]] = []  # open, family, paragraph, continuation
     ran_on = -2
-    for i, ch in enumerate(text):
-        role = _role(text, i, DOUBLE_QUOTES[ch]) if ch in DOUBLE_QUOTES else ""
+    for m in _DOUBLE.finditer(text):
+        i, ch = m.start(), m.group()
+        role = _role(text, i, DOUBLE_QUOTES[ch])
         if not role:
             continue
         family = "straight" if ch == '"' else "guillemet" if ch in "«»" else "curly"
@@ -142,11 +153,16 @@ def find_quotations(text: str, *, nested: bool = False) -> list[Quotation]:
     def para_end(i: int) -> int:
         return paras[bisect.bisect_right(pstarts, i) - 1][1]
 
-    doubles = {o for o, _, _, _ in found}
+    with_doubles = set()  # the paragraphs holding a double mark that opens a quotation
+    for o, _, _, _ in found:
+        p = bisect.bisect_right(pstarts, o) - 1
+        if p >= 0 and o < paras[p][1]:
+            with_doubles.add(p)
     regions = [(o + 1, c, 1) for o, c, d, _ in found if d == 0 and c is not None]
-    regions += [(a, b, 0) for a, b in paras if not any(a <= o < b for o in doubles)]
+    regions += [(a, b, 0) for p, (a, b) in enumerate(paras) if p not in with_doubles]
     for a, b, depth in regions:
         found.extend((o, c, depth, False) for o, c in _single_pairs(text, a, b))
+    newlines = [m.start() for m in _NEWLINE.finditer(text)]
     quotes = []
     for o, c, depth, cont in sorted(found):
         end = para_end(o) if c is None else c
@@ -157,14 +173,21 @@ def find_quotations(text: str, *, nested: bool = False) -> list[Quotation]:
         if words and (nested or depth == 0):
             span = span_of(text, start, stop)
             q = Quotation(span, o, end, words, depth=depth, runs_on=c is None, continuation=cont)
-            quotes.append(dataclasses.replace(q, scare=_is_scare(text, q)))
+            quotes.append(dataclasses.replace(q, scare=_is_scare(text, q, newlines)))
     return quotes
 
 
-def _is_scare(text: str, q: Quotation) -> bool:
+def _nearly_blank(text: str, a: int, b: int) -> bool:
+    """``len(text[a:b].strip()) < 2``, without copying the slice."""
+    m = _ONE_MARK.match(text, a, b) if a < b else None
+    return a >= b or (m is not None and m.end() == b)
+
+
+def _is_scare(text: str, q: Quotation, newlines: Sequence[int]) -> bool:
     """Not a quotation of what someone said: a title (the “Morning Joe” show), a few words
     quoted inside the writer's own sentence (he has “big plans”), or a short quote or a
-    Title Like This with no speech verb around it."""
+    Title Like This with no speech verb around it. ``newlines``: where ``text``'s line
+    breaks are, so that finding the quote's line costs a bisection, not a scan."""
     words = WORD.findall(normalise_with_ends(q.span.text)[0])
     titled = bool(words) and all(w[0].isupper() or w in lexicon.STOP_WORDS for w in words)
     if q.runs_on or q.continuation or q.words > (8 if titled else 3):
@@ -178,9 +201,11 @@ def _is_scare(text: str, q: Quotation) -> bool:
         return False
     if glued and q.words <= _FRAGMENT and q.span.text[:1].islower():
         return True  # says he has “big plans” for
-    a = text.rfind("\n", 0, q.open) + 1
-    b = len(text) if text.find("\n", q.close) == -1 else text.find("\n", q.close)
-    if not text[a : q.open].strip() and len(text[q.close + 1 : b].strip()) < 2:
+    k = bisect.bisect_left(newlines, q.open)
+    a = newlines[k - 1] + 1 if k else 0  # text.rfind("\n", 0, q.open) + 1
+    k = bisect.bisect_left(newlines, q.close)
+    b = newlines[k] if k < len(newlines) else len(text)  # text.find("\n", q.close), or the end
+    if is_blank(text, a, q.open) and _nearly_blank(text, q.close + 1, b):
         return False  # the quote is the whole paragraph
     before = text[max(a, q.open - 80) : q.open]
     before = before[max((m.end() for m in sentence_stops(before)), default=0) :]
@@ -196,10 +221,14 @@ def _is_scare(text: str, q: Quotation) -> bool:
 
 
 def _sentence_starts(text: str, a: int, b: int, shield: Sequence[tuple[int, int]]) -> list[int]:
+    shield = sorted(shield)
+    opens = [o for o, _ in shield]
+    reach = list(itertools.accumulate((c for _, c in shield), max))  # furthest close so far
     starts = [a]
     for m in _BOUNDARY.finditer(text, a, b):
         end = m.end()
-        if end >= b or any(o < end <= c for o, c in shield):
+        k = bisect.bisect_left(opens, end)  # the quotations opening before ``end``
+        if end >= b or (k and reach[k - 1] >= end):  # any(o < end <= c for o, c in shield)
             continue
         if any(ch in QUOTE_MARKS for ch in m.group()) and _cue_follows(text[end : end + 80]):
             continue  # “Are you ready?” Putin asked.
@@ -218,19 +247,60 @@ def _cue_follows(s: str) -> bool:
     return any(w.lower() in lexicon.QUOTE_CUES for w in WORD.findall(s)[:7])
 
 
+class SentenceIndex:
+    """The sentences of one text, for :func:`sentence_at` in logarithmic time.
+
+    A line's quotations and sentence starts are found the first time a position in it is
+    asked for, and kept; so are the sentences handed out. Get one with
+    :func:`sentence_index`, which keeps the index of the last few texts.
+    """
+
+    __slots__ = ("_lines", "_newlines", "_spans", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._newlines = [m.start() for m in _NEWLINE.finditer(text)]
+        self._lines: dict[int, list[int]] = {}  # line start -> its sentence starts
+        self._spans: dict[int, Span] = {}  # sentence start -> the sentence, stripped
+
+    def line_start(self, index: int) -> int:
+        """Where the line holding ``index`` starts: ``text.rfind("\\n", 0, index) + 1``."""
+        k = bisect.bisect_left(self._newlines, index)
+        return self._newlines[k - 1] + 1 if k else 0
+
+    def at(self, index: int) -> Span:
+        """The sentence holding ``index``: what :func:`sentence_at` returns."""
+        text = self.text
+        if not text:
+            return span_of(text, 0, 0)
+        index = min(max(index, 0), len(text) - 1)
+        k = bisect.bisect_left(self._newlines, index)
+        a = self.line_start(index)
+        b = self._newlines[k] if k < len(self._newlines) else len(text)  # text.find("\\n", index)
+        starts = self._lines.get(a)
+        if starts is None:
+            quotes = find_quotations(text[a:b])
+            shield = [(q.open + a, q.close + a) for q in quotes if not q.runs_on]
+            starts = self._lines[a] = _sentence_starts(text, a, b, shield)
+        k = bisect.bisect_right(starts, index) - 1
+        s = starts[k]
+        span = self._spans.get(s)
+        if span is None:
+            e = starts[k + 1] if k + 1 < len(starts) else b
+            chunk = text[s:e]
+            start = s + len(chunk) - len(chunk.lstrip())
+            span = self._spans[s] = span_of(text, start, start + len(chunk.strip()))
+        return span
+
+
+@lru_cache(maxsize=8)
+def sentence_index(text: str) -> SentenceIndex:
+    """The :class:`SentenceIndex` of ``text``; the last few are kept, so the functions
+    that ask for the sentences of one text share one index."""
+    return SentenceIndex(text)
+
+
 def sentence_at(text: str, index: int) -> Span:
     """The sentence holding ``index``. Paragraph breaks always end a sentence; closed
     quotations are never split, and abbreviations (Mr., Jan., U.S.) do not end one."""
-    if not text:
-        return span_of(text, 0, 0)
-    index = min(max(index, 0), len(text) - 1)
-    a = text.rfind("\n", 0, index) + 1
-    b = text.find("\n", index)
-    b = len(text) if b == -1 else b
-    shield = [(q.open + a, q.close + a) for q in find_quotations(text[a:b]) if not q.runs_on]
-    starts = _sentence_starts(text, a, b, shield)
-    k = bisect.bisect_right(starts, index) - 1
-    s, e = starts[k], starts[k + 1] if k + 1 < len(starts) else b
-    chunk = text[s:e]
-    s += len(chunk) - len(chunk.lstrip())
-    return span_of(text, s, s + len(chunk.strip()))
+    return sentence_index(text).at(index)

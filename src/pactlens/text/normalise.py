@@ -18,6 +18,7 @@ __all__ = [
     "SINGLE_QUOTES",
     "WORD",
     "is_abbreviation",
+    "is_blank",
     "lower",
     "normalise",
     "normalise_with_ends",
@@ -44,6 +45,8 @@ QUOTE_MARKS = "".join(DOUBLE_QUOTES) + "".join(SINGLE_QUOTES)
 WORD = re.compile(r"\w+(?:'\w+)*")
 
 _STOPS = re.compile(r"[.!?][\"”’]?\s|[\"“”]")
+#: ``\s`` matches exactly the characters ``str.isspace`` and ``str.strip`` know.
+_BLANK = re.compile(r"\s*")
 
 
 def normalise_with_ends(text: str) -> tuple[str, list[int], list[int]]:
@@ -82,6 +85,14 @@ def normalise(text: str) -> tuple[str, list[int]]:
 
 def lower(s: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
+
+
+def is_blank(text: str, start: int, end: int) -> bool:
+    """``not text[start:end].strip()``, without copying the slice (which may be long)."""
+    if start >= end:
+        return True
+    m = _BLANK.match(text, start, end)
+    return m is not None and m.end() == end
 
 
 def span_of(text: str, start: int, end: int) -> Span:
