@@ -26,7 +26,10 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
 
-    paths = sorted(p for p in args.folder.rglob("*") if p.suffix in {".txt", ".html", ".htm"})
+    # Regular files only: reading a named pipe called x.txt would wait forever.
+    # (`pactlens summarise FOLDER` also reports what it cannot read as failures.)
+    suffixes = {".txt", ".html", ".htm"}
+    paths = sorted(p for p in args.folder.rglob("*") if p.suffix in suffixes and p.is_file())
     if not paths:
         parser.error(f"no .txt or .html files under {args.folder}")
 

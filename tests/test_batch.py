@@ -3,9 +3,12 @@ or a content-aware mock transport)."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -245,24 +248,62 @@ def test_loopback_runs_as_a_script(tmp_path: Path) -> None:
 def test_progress_counter_without_tqdm(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import pactlens._batch as batch
-
     class Quick:
         def summarise(self, article: str) -> None:
             raise pactlens.InputError("nope")
 
-    real = batch.importlib.import_module
+    real = importlib.import_module
 
     def no_tqdm(name: str) -> Any:
         if name == "tqdm":
             raise ImportError(name)
         return real(name)
 
-    monkeypatch.setattr(batch.importlib, "import_module", no_tqdm)
+    monkeypatch.setattr(importlib, "import_module", no_tqdm)
     list(summarise_many(Quick(), ["x", "y"], progress=True))  # type: ignore[arg-type]
     assert capsys.readouterr().err.endswith("pactlens: 2/2 articles, 2 failed\n")
     list(summarise_many(Quick(), ["x"]))  # type: ignore[arg-type]  # not a TTY: no bar
     assert capsys.readouterr().err == ""
+
+
+class Sleepy:
+    """A summariser whose articles take as long as their text says: "2.6" takes 2.6 s,
+    "hang" until ``release`` is set. It raises, so no summary needs to be built."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def summarise(self, article: str) -> None:
+        if article == "hang":
+            self.release.wait(60)
+        else:
+            time.sleep(float(article))
+        raise pactlens.InputError(f"done after {article}")
+
+
+def test_a_long_call_is_noted_with_its_seconds(capsys: pytest.CaptureFixture[str]) -> None:
+    list(summarise_many(Sleepy(), ["2.6", ("quick", "0")], progress=True))  # type: ignore[arg-type]
+    err = capsys.readouterr().err
+    assert "pactlens: summarising article 0 … 2 s\n" in err  # not a terminal: a line
+    assert "quick" not in err
+
+    list(summarise_many(Sleepy(), ["2.6"], progress=False))  # type: ignore[arg-type]
+    assert capsys.readouterr().err == ""
+
+
+def test_stopping_early_does_not_wait_for_articles_in_flight() -> None:
+    sleepy = Sleepy()
+    results = summarise_many(sleepy, ["hang", "0", "hang"], concurrency=3, progress=False)  # type: ignore[arg-type]
+    try:
+        assert next(results).error_message == "InputError: done after 0"
+        closing = threading.Thread(target=results.close, daemon=True)
+        started = time.monotonic()
+        closing.start()
+        closing.join(timeout=5)
+        assert not closing.is_alive(), "closing the batch waited for the articles in flight"
+        assert time.monotonic() - started < 1
+    finally:
+        sleepy.release.set()
 
 
 def test_bad_concurrency_is_refused_at_once() -> None:

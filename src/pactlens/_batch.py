@@ -8,24 +8,35 @@ its Result. Articles already in the cache are served from it, so re-running a ba
 after an interruption only pays for what is missing. :func:`asummarise_many` is the
 async twin. A :class:`Ledger` adds up tokens, requests, retries, cache hits and
 failures across the batch.
+
+Each article runs in a daemon thread of its own, so stopping never waits on the model:
+when the caller stops early (closes the iterator, breaks out, or Ctrl-C raises
+KeyboardInterrupt) no further article is pulled, and those in flight are abandoned, their
+results dropped, and their threads do not hold up the interpreter's exit.
+
+With progress on, an article in flight for more than :data:`SLOW_AFTER` seconds is named
+on the progress line with its seconds so far ("summarising a.txt … 14 s"), rewritten
+each second on a terminal, and a line of its own every :data:`LOG_EVERY` seconds in a
+log. A local model on a busy laptop can take minutes per article.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
+import contextlib
 import os
-import sys
+import queue
 import threading
 import time
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Iterator, Sized
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any, Protocol
 
 from pactlens._errors import ExtractionError, InputError, LLMError
 from pactlens._models import Article, ArticleSummary, Usage
+from pactlens._progress import Clock, progress_for
 
 __all__ = [
     "ArticleInput",
@@ -187,87 +198,57 @@ def _load(item: object) -> str | Article:
     )
 
 
-def _run(summariser: SummariserLike, index: int, item: object) -> Result:
+def _timed(clock: Clock | None, index: int, item: object) -> AbstractContextManager[None]:
+    """The article on the clock while it runs, named by its id, or a file by its name."""
+    if clock is None:
+        return contextlib.nullcontext()
+    ident = _identify(item, index)
+    if isinstance(item, os.PathLike):
+        return clock.flight(index, Path(ident).name)  # leaves the bar room
+    return clock.flight(index, ident if isinstance(item, tuple) else f"article {ident}")
+
+
+def _run(summariser: SummariserLike, index: int, item: object, clock: Clock | None) -> Result:
     ident, started = _identify(item, index), time.perf_counter()
     try:
-        summary = summariser.summarise(_load(item))
+        with _timed(clock, index, item):
+            summary = summariser.summarise(_load(item))
     except Exception as e:  # noqa: BLE001 - one article's failure is its own, whatever it is
         return Result(ident, index, error=e, seconds=time.perf_counter() - started)
     return Result(ident, index, summary=summary, seconds=time.perf_counter() - started)
 
 
-async def _arun(summariser: SummariserLike, index: int, item: object) -> Result:
+async def _arun(
+    summariser: SummariserLike, index: int, item: object, clock: Clock | None
+) -> Result:
     ident, started = _identify(item, index), time.perf_counter()
     try:
-        loaded = (
-            await asyncio.to_thread(_load, item) if isinstance(item, os.PathLike) else _load(item)
-        )
-        summary = await summariser.asummarise(loaded)
+        with _timed(clock, index, item):
+            loaded = (
+                await asyncio.to_thread(_load, item)
+                if isinstance(item, os.PathLike)
+                else _load(item)
+            )
+            summary = await summariser.asummarise(loaded)
     except Exception as e:  # noqa: BLE001 - as in _run
         return Result(ident, index, error=e, seconds=time.perf_counter() - started)
     return Result(ident, index, summary=summary, seconds=time.perf_counter() - started)
 
 
-# -- progress ---------------------------------------------------------------------------
-
-
-class _Bar(Protocol):
-    def update(self, result: Result) -> None: ...
-    def close(self) -> None: ...
-
-
-class _Off:
-    def update(self, result: Result) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-class _Counter:
-    """The fallback when tqdm is not installed: one rewritten stderr line."""
-
-    def __init__(self, total: int | None, stream: TextIO) -> None:
-        self.total, self.stream, self.done, self.failed = total, stream, 0, 0
-
-    def update(self, result: Result) -> None:
-        self.done += 1
-        self.failed += not result.ok
-        of = f"/{self.total}" if self.total is not None else ""
-        self.stream.write(f"\rpactlens: {self.done}{of} articles, {self.failed} failed")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.done:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-class _Tqdm:
-    def __init__(self, bar: Any) -> None:
-        self.bar, self.failed = bar, 0
-
-    def update(self, result: Result) -> None:
-        if not result.ok:
-            self.failed += 1
-            self.bar.set_postfix(failed=self.failed, refresh=False)
-        self.bar.update(1)
-
-    def close(self) -> None:
-        self.bar.close()
-
-
-def _progress(progress: bool | None, articles: object) -> _Bar:
-    """``None`` shows a bar when stderr is a terminal; ``True``/``False`` force it."""
-    stream = sys.stderr
-    if progress is False or (progress is None and not stream.isatty()):
-        return _Off()
-    total = len(articles) if isinstance(articles, Sized) else None
+def _work(
+    summariser: SummariserLike,
+    index: int,
+    item: object,
+    finished: queue.SimpleQueue[Result],
+    clock: Clock | None,
+) -> None:
+    """One article in a thread of its own: its Result reaches ``finished`` whatever happens."""
+    lost = RuntimeError("the article's thread stopped without a result")
+    result = Result(_identify(item, index), index, error=lost)
     try:
-        tqdm = importlib.import_module("tqdm").tqdm
-    except ImportError:
-        return _Counter(total, stream)
-    return _Tqdm(tqdm(total=total, unit="article", desc="pactlens", file=stream))
+        result = _run(summariser, index, item, clock)
+    finally:
+        finished.put(result)
 
 
 def _check_concurrency(concurrency: int) -> None:
@@ -289,7 +270,9 @@ def summarise_many(
     """Summarise many articles with at most ``concurrency`` in flight, yielding a
     :class:`Result` per article in the order they finish (``Result.index`` is the
     input position). ``articles`` is consumed lazily. Failures never raise: check
-    ``result.ok``. ``ledger``, when given, is updated as results are yielded.
+    ``result.ok``. ``ledger``, when given, is updated as results are yielded. Stopping
+    early (closing the iterator, or KeyboardInterrupt) returns at once and abandons the
+    articles in flight (see the module docstring).
     """
     _check_concurrency(concurrency)
     return _summarise_many(summariser, articles, concurrency, progress, ledger)
@@ -302,33 +285,40 @@ def _summarise_many(
     progress: bool | None,
     ledger: Ledger | None,
 ) -> Iterator[Result]:
-    bar = _progress(progress, articles)
+    bar, clock = progress_for(progress, articles)
     source = enumerate(articles)
-    pending: set[Future[Result]] = set()
-    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="pactlens-batch")
+    finished: queue.SimpleQueue[Result] = queue.SimpleQueue()
+    flying = 0
     try:
         exhausted = False
         while True:
-            while not exhausted and len(pending) < concurrency:
+            while not exhausted and flying < concurrency:
                 try:
                     index, item = next(source)
                 except StopIteration:
                     exhausted = True
                     break
-                pending.add(pool.submit(_run, summariser, index, item))
-            if not pending:
+                threading.Thread(
+                    target=_work,
+                    args=(summariser, index, item, finished, clock),
+                    name=f"pactlens-batch-{index}",
+                    daemon=True,  # abandoned, not joined, when the caller stops early
+                ).start()
+                flying += 1
+            if not flying:
                 return
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in sorted(done, key=lambda f: f.result().index):
-                result = future.result()
+            done = [finished.get()]  # Ctrl-C interrupts this wait at once
+            while not finished.empty():
+                done.append(finished.get())
+            flying -= len(done)
+            for result in sorted(done, key=lambda r: r.index):
                 if ledger is not None:
                     ledger.record(result)
                 bar.update(result)
                 yield result
     finally:
-        for future in pending:  # stopped early: drop what has not started
-            future.cancel()
-        pool.shutdown(wait=True)
+        if clock is not None:
+            clock.close()
         bar.close()
 
 
@@ -355,7 +345,7 @@ async def _asummarise_many(
     progress: bool | None,
     ledger: Ledger | None,
 ) -> AsyncIterator[Result]:
-    bar = _progress(progress, articles)
+    bar, clock = progress_for(progress, articles)
     source = _aenumerate(articles)
     pending: set[asyncio.Task[Result]] = set()
     try:
@@ -367,7 +357,7 @@ async def _asummarise_many(
                 except StopAsyncIteration:
                     exhausted = True
                     break
-                pending.add(asyncio.create_task(_arun(summariser, index, item)))
+                pending.add(asyncio.create_task(_arun(summariser, index, item, clock)))
             if not pending:
                 return
             done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
@@ -383,6 +373,8 @@ async def _asummarise_many(
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
         await source.aclose()
+        if clock is not None:
+            clock.close()
         bar.close()
 
 

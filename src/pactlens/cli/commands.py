@@ -2,8 +2,11 @@
 
 argparse only. Settings come from :meth:`Config.from_env` with flags as overrides.
 Exit status: 0 when every article was summarised, 1 when some failed (each failure is
-reported on stderr with its reason), 2 on a usage error (bad flags, no inputs, a path
-that cannot be read, unusable settings).
+reported on stderr with its reason; what cannot be read inside a folder, and stdin that
+is not UTF-8, fail that way), 2 on a usage error (bad flags, no inputs, a path named on
+the command line that cannot be read, unusable settings or cache folder, stdout closed
+where the output should go), 130 when interrupted (Ctrl-C): articles in flight are
+abandoned at once, and the JSON Lines of those already finished are kept.
 """
 
 from __future__ import annotations
@@ -14,10 +17,10 @@ import os
 import sys
 from pathlib import Path
 
-from pactlens._errors import ConfigError, PactlensError
+from pactlens._errors import ConfigError, InputError, PactlensError
 from pactlens._models import Article, ArticleSummary
 from pactlens._version import __version__
-from pactlens.cli import inputs
+from pactlens.cli import inputs, options
 from pactlens.cli.eval import add_eval_parser
 from pactlens.cli.options import UsageError
 from pactlens.cli.summarise import run_summarise
@@ -45,7 +48,7 @@ environment:
   PACTLENS_BACKEND are read; flags win over them. With neither a key nor a base URL,
   the embedded local model is used.
 
-exit status: 0 all articles summarised, 1 some failed, 2 usage error.
+exit status: 0 all articles summarised, 1 some failed, 2 usage error, 130 interrupted.
 """
 
 SUMMARISE_HELP = """\
@@ -110,7 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     s.add_argument("--cache-dir", type=Path, metavar="DIR", help="default: ~/.cache/pactlens")
-    s.add_argument("--no-progress", action="store_true", help="no progress bar")
+    shown = s.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--progress",
+        action="store_true",
+        help="a progress bar, and a line for each article slower than 2 s, even when "
+        "stderr is not a terminal (default: only on a terminal)",
+    )
+    shown.add_argument("--no-progress", action="store_true", help="no progress bar")
     s.add_argument(
         "-q",
         "--quiet",
@@ -152,8 +162,12 @@ def _positive(value: str) -> int:
 
 
 def run_clean(args: argparse.Namespace) -> int:
+    stdout = options.stdout()
     if args.path == "-":
-        raw = inputs.read_stdin()
+        try:
+            raw = inputs.read_stdin()
+        except InputError as e:  # as for a file that is not UTF-8
+            raise UsageError(str(e)) from e
     else:
         path = Path(args.path)
         if not path.is_file():
@@ -170,9 +184,9 @@ def run_clean(args: argparse.Namespace) -> int:
         print(f"pactlens: failed: {args.path}: {type(e).__name__}: {e}", file=sys.stderr)
         return 1
     if args.format == "json":
-        sys.stdout.write(article.model_dump_json(indent=2) + "\n")
+        stdout.write(article.model_dump_json(indent=2) + "\n")
     else:
-        sys.stdout.write(_describe(article) + "\n" + article.text.rstrip("\n") + "\n")
+        stdout.write(_describe(article) + "\n" + article.text.rstrip("\n") + "\n")
     return 0
 
 
@@ -198,7 +212,7 @@ def schema_text() -> str:
 
 def run_schema(args: argparse.Namespace) -> int:
     if args.write is None:
-        sys.stdout.write(schema_text())
+        options.stdout(", or pass --write DIR").write(schema_text())
         return 0
     if args.write.exists() and not args.write.is_dir():
         raise UsageError(f"--write {args.write} is a file, not a folder")

@@ -10,7 +10,7 @@ from typing import Any
 from pactlens._config import EVAL_DATA_ENV, eval_data_dir
 from pactlens._errors import PactlensError
 from pactlens._eval.harness import evaluate
-from pactlens.cli.options import make_config
+from pactlens.cli.options import make_config, stdout
 
 __all__ = ["add_eval_parser", "run_eval"]
 
@@ -23,7 +23,11 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Score pactlens or the rule-based baseline on PolNeAR attributions, RAMS "
         "agreement events or the seed article; print a P/R/F1 table.",
     )
-    parser.add_argument("--dataset", choices=["polnear", "rams", "seed"], default="polnear")
+    parser.add_argument(
+        "--dataset",
+        choices=["polnear", "rams", "seed", "injection", "agreements"],
+        default="polnear",
+    )
     parser.add_argument(
         "--predictor",
         choices=["pactlens", "rules", "baseline"],
@@ -71,6 +75,8 @@ def run_eval(args: argparse.Namespace) -> int:
     """Run ``pactlens eval``: 0 when every document ran, 1 when some failed, 2 on bad setup."""
     from pactlens._pipeline import Summariser
 
+    if args.json is None:  # the table would be lost: say so before scoring anything
+        stdout(", or pass --json OUT")
     data = args.data if args.data is not None else eval_data_dir()
     predict: Any
     try:

@@ -1,17 +1,30 @@
-"""What the subcommands share: the usage error and the Config built from flags."""
+"""What the subcommands share: the usage error, stdout, and the Config built from flags."""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import sys
+from typing import Any, TextIO
 
 from pactlens._config import Config
 
-__all__ = ["UsageError", "make_config"]
+__all__ = ["UsageError", "make_config", "stdout"]
 
 
 class UsageError(Exception):
     """Bad flags or inputs: reported as ``pactlens: error: …``, exit status 2."""
+
+
+def stdout(instead: str = "") -> TextIO:
+    """``sys.stdout``, or a UsageError (exit 2) when pactlens was started with stdout
+    closed (``pactlens … >&-``, or a parent that closed it): Python then has none at all.
+    Called before any work is done, so nothing is summarised only to be lost."""
+    if sys.stdout is None:
+        raise UsageError(
+            "stdout is closed: there is nowhere to write the output; start pactlens with "
+            f"stdout open (e.g. > out.txt){instead}"
+        )
+    return sys.stdout
 
 
 def make_config(args: argparse.Namespace) -> Config:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import logging
 import sys
@@ -11,11 +12,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from pactlens._batch import Ledger, Result, summarise_many
-from pactlens._errors import ConfigError
+from pactlens._batch import ArticleInput, Ledger, Result, summarise_many
+from pactlens._errors import CacheError, ConfigError
 from pactlens._models import ArticleSummary
 from pactlens._pipeline import Summariser
-from pactlens.cli import inputs
+from pactlens.cli import inputs, options
 from pactlens.cli.options import UsageError, make_config
 
 __all__ = ["EXTENSIONS", "render", "run_summarise"]
@@ -32,8 +33,10 @@ def render(summary: ArticleSummary, fmt: str) -> str:
 
 
 def run_summarise(args: argparse.Namespace) -> int:
-    items = inputs.collect(args.paths)
-    several = len(items) > 1
+    if args.out is None:
+        options.stdout(", or pass --out FILE")  # before reading or sending anything
+    entries = inputs.collect(args.paths)
+    several = len(entries) > 1
     fmt: str = args.format or ("jsonl" if several else "json")
     out: Path | None = args.out
     folder = out is not None and fmt != "jsonl" and (several or out.is_dir())
@@ -49,17 +52,14 @@ def run_summarise(args: argparse.Namespace) -> int:
     config = make_config(args)
     ledger = Ledger()
     failed: list[Result] = []
-    progress = False if args.quiet or args.no_progress else None
     with _logging(quiet=args.quiet, verbose=args.verbose), Summariser(config) as summariser:
-        batch = summarise_many(
-            summariser, items, concurrency=args.concurrency, progress=progress, ledger=ledger
-        )
-        results = _noting_failures(batch, failed)
+        _open_cache(summariser)
+        results = _noting_failures(_summarised(summariser, entries, args, ledger), failed)
         if fmt == "jsonl":
             _emit_jsonl(results, out)
         elif folder and out is not None:
             out.mkdir(parents=True, exist_ok=True)
-            names = inputs.output_names(items, EXTENSIONS[fmt])
+            names = inputs.output_names(entries, EXTENSIONS[fmt])
             for result in results:
                 if result.summary is not None:
                     (out / names[result.index]).write_text(render(result.summary, fmt), "utf-8")
@@ -69,10 +69,45 @@ def run_summarise(args: argparse.Namespace) -> int:
         print(f"pactlens: failed: {result.id}: {result.error_message}", file=sys.stderr)
     if not args.quiet:
         print(f"pactlens: {ledger}", file=sys.stderr)
-    settings = next((r.error for r in failed if isinstance(r.error, ConfigError)), None)
-    if settings is not None:  # not the articles' fault: the backend cannot be used
+    unusable = (ConfigError, CacheError)
+    settings = next((r.error for r in failed if isinstance(r.error, unusable)), None)
+    if settings is not None:  # not the articles' fault: the backend or cache cannot be used
         raise UsageError(str(settings))
     return 1 if failed else 0
+
+
+def _open_cache(summariser: Summariser) -> None:
+    """Open the cache now: one that cannot be used is a setting to fix (exit 2), found
+    before any article is sent rather than reported as every article's failure."""
+    try:
+        summariser.cache  # noqa: B018 - opened on first use
+    except CacheError as e:
+        raise UsageError(f"{e} (on the command line: --cache-dir DIR or --no-cache)") from e
+
+
+def _summarised(
+    summariser: Summariser, entries: list[inputs.Entry], args: argparse.Namespace, ledger: Ledger
+) -> Iterator[Result]:
+    """A Result per entry, ``index`` its position in ``entries``: the unreadable ones
+    first, failed as they are, then the batch's as they finish."""
+    readable: list[tuple[int, ArticleInput]] = []
+    for index, entry in enumerate(entries):
+        if isinstance(entry, inputs.Unreadable):
+            result = Result(entry.id, index, error=entry.error)
+            ledger.record(result)
+            yield result
+        else:
+            readable.append((index, entry))
+    progress = False if args.quiet or args.no_progress else (True if args.progress else None)
+    batch = summarise_many(
+        summariser,
+        [entry for _, entry in readable],
+        concurrency=args.concurrency,
+        progress=progress,
+        ledger=ledger,
+    )
+    for result in batch:
+        yield dataclasses.replace(result, index=readable[result.index][0])
 
 
 def _noting_failures(results: Iterable[Result], failed: list[Result]) -> Iterator[Result]:

@@ -168,6 +168,17 @@ def _check(raw: object, max_chars: int) -> None:
         )
     if not raw.strip():
         raise InputError("the article is empty (only whitespace): there is nothing to clean")
+    try:  # a lone surrogate cannot be encoded, so no request holding it can ever be sent
+        raw.encode("utf-8")
+    except UnicodeEncodeError as e:
+        count = len(re.findall("[\ud800-\udfff]", raw))
+        raise InputError(
+            f"the article holds {count:,} lone surrogate(s), which is invalid Unicode (the "
+            f"first, {raw[e.start]!r}, at character {e.start:,}): text decoded with "
+            "errors='surrogateescape' keeps undecodable bytes this way; decode the bytes "
+            "with their real encoding, or drop what cannot be encoded with "
+            "text.encode('utf-8', 'replace').decode('utf-8')"
+        ) from e
     if "\x00" in raw:
         raise InputError("the article contains NUL bytes: it looks binary, not text")
     odd = len(_ODD_CHARS.findall(raw))
