@@ -257,6 +257,22 @@ def test_corrupted_cache_entry_is_recomputed(seed_raw: str, tmp_path: Path) -> N
     assert summary.meta.cached is False and len(script.requests) == 2
 
 
+def test_an_entry_planted_for_another_article_is_not_served(seed_raw: str, tmp_path: Path) -> None:
+    other_raw = "Geneva, 3 May 2025 (NWS): Ruritania and Elbonia signed a water accord."
+    nothing = {"summary": "A water accord.", "parties": [], "agreements": []}
+    nothing |= {"quote_speakers": [], "reported": []}
+    script = Script([seed_answer(seed_raw), completion(nothing), seed_answer(seed_raw)])
+    s = summariser(script, config(tmp_path))
+    s.summarise(seed_raw)
+    other = s.summarise(other_raw)
+    assert s.cache is not None
+    key = s.cache_key(s.clean(seed_raw))
+    s.cache._cache.set(key, other.model_dump_json())  # the other article's summary, planted
+    summary = s.summarise(seed_raw)
+    assert summary.meta.cached is False and len(script.requests) == 3
+    assert "Ruritania" not in summary.text
+
+
 @pytest.mark.parametrize(
     "change", [{"model": "other-model"}, {"temperature": 0.7}, {"max_output_tokens": 999}]
 )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import itertools
 import json
+import re
 import sys
 from html.parser import HTMLParser
 from typing import Any
@@ -182,6 +185,24 @@ def test_page_is_self_contained() -> None:
             assert value.startswith("#"), f"<{tag} href={value!r}> leaves the page"
     assert parsed.tags.count("script") == 1 and "link" not in parsed.tags
     assert "default-src 'none'" in page
+
+
+def test_page_policy_lets_only_its_own_style_and_script_run() -> None:
+    page = to_html(seed_summary())
+    policy = re.search(r'Content-Security-Policy" content="([^"]+)"', page)
+    assert policy is not None
+    assert "unsafe-inline" not in policy[1]
+    for tag, directive in (("style", "style-src"), ("script", "script-src")):
+        (block,) = re.findall(rf"<{tag}>(.*?)</{tag}>", page, flags=re.DOTALL)
+        digest = base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()
+        assert f"{directive} 'sha256-{digest}'" in policy[1]
+
+
+def test_markdown_cannot_be_turned_into_headings_or_lists() -> None:
+    summary = seed_summary().model_copy(update={"summary": "# Pwned\n- 1. item"})
+    lines = to_markdown(summary).splitlines()
+    assert [line for line in lines if line.startswith("# ")] == [lines[0]]
+    assert "\\# Pwned - 1. item" in lines
 
 
 def test_page_escapes_the_article_and_the_cards() -> None:

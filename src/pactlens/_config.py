@@ -2,14 +2,17 @@
 
 ``Config()`` uses no environment at all; ``Config.from_env()`` reads
 ``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``PACTLENS_MODEL``, ``PACTLENS_CACHE_DIR``,
-``PACTLENS_BACKEND`` and ``PACTLENS_MODEL_PATH``, and explicit keyword arguments win over
-them. :func:`eval_data_dir` reads ``PACTLENS_EVAL_DATA`` for ``pactlens eval``.
+``PACTLENS_BACKEND``, ``PACTLENS_MODEL_PATH``, ``PACTLENS_DATA_DIR`` and
+``PACTLENS_THREADS``, and explicit keyword arguments win over them. :func:`eval_data_dir`
+reads ``PACTLENS_EVAL_DATA`` for ``pactlens eval``.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
+import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -25,7 +28,9 @@ __all__ = [
     "Config",
     "RetryPolicy",
     "default_cache_dir",
+    "default_data_dir",
     "eval_data_dir",
+    "redact_url",
 ]
 
 log = logging.getLogger("pactlens")
@@ -44,8 +49,51 @@ LOCAL_CONTEXT_TOKENS = 8192
 EVAL_DATA_ENV = "PACTLENS_EVAL_DATA"
 
 
+#: Query parameters whose values are secrets (``?api-key=…``, ``&sig=…``).
+_SECRET_PARAMS = re.compile(r"(?i)(key|token|secret|password|passwd|sig|signature|auth|code)")
+
+
+def redact_url(url: str) -> str:
+    """``url`` fit for a message or a log: a password and secret-looking query values
+    replaced by ``***`` (``https://user:***@host/v1?api-key=***``)."""
+    parts = urllib.parse.urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, _, host = netloc.rpartition("@")
+        user = userinfo.split(":", 1)[0]
+        netloc = f"{user}:***@{host}" if ":" in userinfo else f"***@{host}"
+    query = urllib.parse.urlencode(
+        [
+            (k, "***" if _SECRET_PARAMS.search(k) else v)
+            for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+        ],
+        safe="*",
+    )
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
+def _check_base_url(url: str) -> None:
+    """Refuse, before any request, a base URL no client could use."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as e:
+        raise ConfigError(f"base_url {redact_url(url)!r} is not a valid URL: {e}") from e
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"base_url {redact_url(url)!r} is not an http(s) URL with a host; "
+            "expected something like 'http://localhost:11434/v1'"
+        )
+
+
 def default_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "pactlens"
+
+
+def default_data_dir() -> Path:
+    """Per-user data (the embedded model's weights): one copy whatever the cache dirs."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "pactlens"
 
 
@@ -104,6 +152,16 @@ class Config(BaseModel):
     cache: bool = True
     cache_dir: Path | None = Field(default=None, description="Defaults to ~/.cache/pactlens.")
     max_chars: int = Field(default=200_000, gt=0, description="Longer articles are refused.")
+    data_dir: Path | None = Field(
+        default=None,
+        description="Where the embedded model's weights are assembled, once per user and "
+        "shared by every cache_dir; defaults to ~/.local/share/pactlens.",
+    )
+    threads: int | None = Field(
+        default=None,
+        ge=1,
+        description="Threads the embedded model computes with; default: every usable CPU.",
+    )
     model_path: Path | None = Field(
         default=None,
         description="A GGUF file the local backend serves instead of the embedded model "
@@ -126,6 +184,8 @@ class Config(BaseModel):
     def _check(self) -> Config:
         if self.backend == "local" and self.base_url is not None:
             raise ConfigError("backend='local' serves its own model: leave base_url unset")
+        if self.base_url is not None:
+            _check_base_url(self.base_url)
         return self
 
     @classmethod
@@ -152,6 +212,8 @@ class Config(BaseModel):
             ("PACTLENS_CACHE_DIR", "cache_dir"),
             ("PACTLENS_BACKEND", "backend"),
             ("PACTLENS_MODEL_PATH", "model_path"),
+            ("PACTLENS_DATA_DIR", "data_dir"),
+            ("PACTLENS_THREADS", "threads"),
         ):
             if env.get(name):
                 values[field] = env[name]
@@ -179,3 +241,7 @@ class Config(BaseModel):
     @property
     def resolved_cache_dir(self) -> Path:
         return self.cache_dir if self.cache_dir is not None else default_cache_dir()
+
+    @property
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir if self.data_dir is not None else default_data_dir()

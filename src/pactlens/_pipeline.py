@@ -29,7 +29,8 @@ from pactlens._models import SCHEMA_VERSION, Article, ArticleSummary, Meta, Usag
 from pactlens._prompts import load_prompt
 from pactlens._version import __version__
 from pactlens.backend.clients import MODES, Clients
-from pactlens.backend.errors import cut_off, describe, llm_error, unwrap
+from pactlens.backend.deadline import budget, time_left
+from pactlens.backend.errors import cut_off, describe, llm_error, unwrap, wrong_tool
 from pactlens.backend.retry import async_retrying, retrying
 from pactlens.grounding import Prepared, assemble, prepare
 from pactlens.text import clean
@@ -122,13 +123,16 @@ class Summariser:
         if job.refused is not None:
             return self._partial(job, job.refused)
         try:
-            for attempt in retrying(
-                self.config.retry, sleep=self._sleep, before_sleep=job.counter.retried
-            ):
-                with attempt:
-                    result = self._create(job.kwargs)
+            with budget(self.config.retry.max_total):
+                for attempt in retrying(
+                    self.config.retry, sleep=self._sleep, before_sleep=job.counter.retried
+                ):
+                    with attempt:
+                        result = self._create(self._attempt(job))
         except (openai.APIError, openai.APIConnectionError) as e:
-            raise llm_error(e, self._clients.where, job.counter.retries + 1) from e
+            raise llm_error(
+                e, self._clients.where, job.counter.retries + 1, local=self.backend == "local"
+            ) from e
         except ExtractionError as e:
             return self._partial(job, e)
         return self._finish(job, result)
@@ -142,13 +146,16 @@ class Summariser:
         if job.refused is not None:
             return self._partial(job, job.refused)
         try:
-            async for attempt in async_retrying(
-                self.config.retry, sleep=self._asleep, before_sleep=job.counter.retried
-            ):
-                with attempt:
-                    result = await self._acreate(job.kwargs)
+            with budget(self.config.retry.max_total):
+                async for attempt in async_retrying(
+                    self.config.retry, sleep=self._asleep, before_sleep=job.counter.retried
+                ):
+                    with attempt:
+                        result = await self._acreate(self._attempt(job))
         except (openai.APIError, openai.APIConnectionError) as e:
-            raise llm_error(e, self._clients.where, job.counter.retries + 1) from e
+            raise llm_error(
+                e, self._clients.where, job.counter.retries + 1, local=self.backend == "local"
+            ) from e
         except ExtractionError as e:
             return self._partial(job, e)
         return self._finish(job, result)
@@ -190,6 +197,7 @@ class Summariser:
         return cache_key(
             article=article.model_dump(mode="json", exclude={"removed"}),
             model=self.model,
+            endpoint=self._clients.endpoint,
             temperature=self.config.temperature,
             max_output_tokens=self.config.max_output_tokens,
             mode=self.mode.value,
@@ -273,7 +281,9 @@ class Summariser:
         cleaned = self.clean(article)
         key = self.cache_key(cleaned)
         cache = self.cache
-        return cleaned, key, cache.get(key) if cache is not None else None
+        # The entry must be this article's: a swapped or planted entry is a miss.
+        hit = cache.get(key, text=cleaned.text) if cache is not None else None
+        return cleaned, key, hit
 
     def _request(self, prepared: Prepared, counter: _Counter) -> dict[str, Any]:
         return {
@@ -286,10 +296,16 @@ class Summariser:
             "hooks": counter.hooks,
         }
 
+    def _attempt(self, job: _Job) -> dict[str, Any]:
+        """The request for one attempt: its timeout cut to what is left of the budget."""
+        left = time_left()
+        timeout = self.timeout if left is None else max(0.001, min(self.timeout, left))
+        return {**job.kwargs, "timeout": timeout}
+
     def _create(self, kwargs: dict[str, Any]) -> tuple[Extraction, Any]:
         client = self._clients.sync()
         try:
-            return client.chat.completions.create_with_completion(**kwargs)
+            return self._checked(client.chat.completions.create_with_completion(**kwargs))
         except IncompleteOutputException as e:
             raise cut_off(e, kwargs["max_tokens"]) from e
         except InstructorRetryException as e:
@@ -298,11 +314,17 @@ class Summariser:
     async def _acreate(self, kwargs: dict[str, Any]) -> tuple[Extraction, Any]:
         client = self._clients.async_()
         try:
-            return await client.chat.completions.create_with_completion(**kwargs)
+            return self._checked(await client.chat.completions.create_with_completion(**kwargs))
         except IncompleteOutputException as e:
             raise cut_off(e, kwargs["max_tokens"]) from e
         except InstructorRetryException as e:
             raise unwrap(e) from e
+
+    def _checked(self, result: tuple[Extraction, Any]) -> tuple[Extraction, Any]:
+        """instructor reads a tool call's arguments whatever the tool's name: refuse others."""
+        if self.mode == instructor.Mode.TOOLS and (error := wrong_tool(result[1], "Extraction")):
+            raise error
+        return result
 
     def _finish(self, job: _Job, result: tuple[Extraction, Any]) -> ArticleSummary:
         extraction, completion = result

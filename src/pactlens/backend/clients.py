@@ -11,11 +11,13 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import httpx
 import instructor
 import openai
 
-from pactlens._config import Config
+from pactlens._config import Config, redact_url
 from pactlens._errors import ConfigError
+from pactlens.backend.deadline import AsyncDeadlineTransport, DeadlineTransport
 
 __all__ = ["MODES", "Clients"]
 
@@ -53,10 +55,19 @@ class Clients:
         return self._pair is not None
 
     @property
+    def endpoint(self) -> str:
+        """Which server answers, for the cache key: its URL (secrets redacted) or backend."""
+        if self.given is not None:
+            return redact_url(str(self.given.base_url))
+        if self.config.base_url:
+            return redact_url(self.config.base_url)
+        return self.backend
+
+    @property
     def where(self) -> str:
         """The endpoint, in words, for error messages."""
         if self.config.base_url:
-            return self.config.base_url
+            return redact_url(self.config.base_url)
         return "the local model server" if self.backend == "local" else "the OpenAI API"
 
     def sync(self) -> instructor.Instructor:
@@ -107,13 +118,23 @@ class Clients:
                 from pactlens.backend.compat import local_clients
 
                 self._pair = local_clients(
-                    self.config.resolved_cache_dir,
+                    self.config.resolved_data_dir,
                     timeout=self.timeout,
                     model_path=self.config.model_path,
+                    threads=self.config.threads,
                 )
             else:
                 kwargs = self._openai_kwargs()
-                self._pair = openai.OpenAI(**kwargs), openai.AsyncOpenAI(**kwargs)
+                # The deadline transports hold each request to its timeout as a whole,
+                # not per read (a server that drips bytes must not hang a call).
+                sync_http: Any = httpx.Client(transport=DeadlineTransport(), timeout=self.timeout)
+                async_http: Any = httpx.AsyncClient(
+                    transport=AsyncDeadlineTransport(), timeout=self.timeout
+                )
+                self._pair = (
+                    openai.OpenAI(**kwargs, http_client=sync_http),
+                    openai.AsyncOpenAI(**kwargs, http_client=async_http),
+                )
         return self._pair
 
     def _openai_kwargs(self) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from instructor.core.exceptions import IncompleteOutputException, InstructorRetr
 from pactlens._errors import ExtractionError, LLMError
 from pactlens.backend.retry import is_retryable
 
-__all__ = ["cut_off", "describe", "llm_error", "raw_output", "unwrap"]
+__all__ = ["cut_off", "describe", "llm_error", "raw_output", "unwrap", "wrong_tool"]
 
 
 def describe(exc: BaseException | None) -> str:
@@ -49,6 +49,13 @@ def unwrap(exc: InstructorRetryException) -> BaseException:
         cause or exc
     ):
         return cause or exc
+    if exc.last_completion is not None and not getattr(exc.last_completion, "choices", None):
+        return ExtractionError(
+            "the server answered with no choices (an empty `choices` list): it produced no "
+            "answer at all; check the endpoint and the model name",
+            attempts=exc.n_attempts,
+            last_output=None,
+        )
     last = raw_output(exc.last_completion)
     hint = ""
     if last is not None and len(last) > 0 and not last.rstrip().endswith("}"):
@@ -60,7 +67,36 @@ def unwrap(exc: InstructorRetryException) -> BaseException:
     )
 
 
-def llm_error(exc: BaseException, where: str, attempts: int) -> LLMError:
+def wrong_tool(completion: Any, expected: str) -> ExtractionError | None:
+    """An error when the model called a tool other than ``expected`` (TOOLS mode)."""
+    try:
+        calls = completion.choices[0].message.tool_calls or []
+    except (AttributeError, IndexError, TypeError):
+        return None
+    names = [getattr(call.function, "name", None) for call in calls]
+    if not names or names == [expected]:
+        return None
+    return ExtractionError(
+        f"the model called {', '.join(map(repr, names))} instead of the {expected!r} tool: "
+        "its arguments were not used",
+        attempts=1,
+        last_output=raw_output(completion),
+    )
+
+
+#: What to do when the embedded model is too slow to answer in time.
+LOCAL_TIMEOUT_HINT = (
+    "the embedded model did not answer in time: this machine may be busy (another "
+    "CPU-bound process slows it several times over). Try Config(threads=1) or "
+    "PACTLENS_THREADS=1, a larger Config(timeout=...) and RetryPolicy(max_total=...), or "
+    "an endpoint (Config(base_url=...))"
+)
+
+
+def llm_error(exc: BaseException, where: str, attempts: int, *, local: bool = False) -> LLMError:
     """The error a call ends with once retrying is over (or was never an option)."""
     what = "gave up after retrying" if is_retryable(exc) else "refused the request"
-    return LLMError(f"{where} {what}: {describe(exc)}: {exc}", original=exc, attempts=attempts)
+    message = f"{where} {what}: {describe(exc)}: {exc}"
+    if local and isinstance(exc, openai.APITimeoutError):
+        message += f"; {LOCAL_TIMEOUT_HINT}"
+    return LLMError(message, original=exc, attempts=attempts)

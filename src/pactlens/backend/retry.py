@@ -4,11 +4,17 @@ Only failures worth repeating are retried: connection errors, timeouts, 408, 409
 and 5xx. Validation failures are instructor's business (re-asks), and a 400 or 401 is
 final. The OpenAI SDK's own retries are switched off by the pipeline so that the two
 layers do not multiply.
+
+``RetryPolicy.max_total`` is a budget for the whole call: a wait is cut to the time left,
+and no attempt starts when the time left could not even cover the wait before it. (Each
+attempt is itself held to the time left by the pipeline's per-request timeout and
+:class:`~pactlens.backend.deadline.DeadlineTransport`.)
 """
 
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -39,32 +45,56 @@ def retry_after(exc: BaseException | None) -> float | None:
     if value is None:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        if parsed is None:
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (ValueError, TypeError, IndexError):  # "soon", "", a date with no zone
             return None
-        return max(0.0, parsed.timestamp() - time.time())
+        seconds = parsed.timestamp() - time.time()
+    return None if math.isnan(seconds) else max(0.0, seconds)
+
+
+def _least_wait(policy: RetryPolicy, state: tenacity.RetryCallState) -> float:
+    """The wait before the next attempt, jitter left out."""
+    exc = state.outcome.exception() if state.outcome else None
+    asked = retry_after(exc)
+    if asked is not None:
+        return min(asked, policy.max_wait)
+    backoff: float = policy.initial_wait * 2 ** (state.attempt_number - 1)
+    return min(backoff, policy.max_wait)
+
+
+def _time_left(policy: RetryPolicy, state: tenacity.RetryCallState) -> float:
+    return policy.max_total - (state.seconds_since_start or 0.0)
 
 
 def _wait(policy: RetryPolicy, rng: random.Random) -> Callable[[tenacity.RetryCallState], float]:
     def wait(state: tenacity.RetryCallState) -> float:
+        least = _least_wait(policy, state)
         exc = state.outcome.exception() if state.outcome else None
-        asked = retry_after(exc)
-        if asked is not None:
-            return min(asked, policy.max_wait)
-        backoff: float = policy.initial_wait * 2 ** (state.attempt_number - 1)
-        return min(backoff, policy.max_wait) + rng.uniform(0, policy.jitter)
+        jitter = 0.0 if retry_after(exc) is not None else rng.uniform(0, policy.jitter)
+        return max(0.0, min(least + jitter, _time_left(policy, state)))
 
     return wait
+
+
+def _stop(policy: RetryPolicy) -> Callable[[tenacity.RetryCallState], bool]:
+    """Stop after ``max_attempts``, or when waiting would use up what is left of the budget."""
+
+    def stop(state: tenacity.RetryCallState) -> bool:
+        if state.attempt_number >= policy.max_attempts:
+            return True
+        return _time_left(policy, state) <= _least_wait(policy, state)
+
+    return stop
 
 
 def _kwargs(
     policy: RetryPolicy, before_sleep: Callable[[tenacity.RetryCallState], Any] | None
 ) -> dict[str, Any]:
     return {
-        "stop": tenacity.stop_after_attempt(policy.max_attempts)
-        | tenacity.stop_after_delay(policy.max_total),
+        "stop": _stop(policy),
         "wait": _wait(policy, random.Random()),
         "retry": tenacity.retry_if_exception(is_retryable),
         "reraise": True,

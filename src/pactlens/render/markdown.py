@@ -21,12 +21,15 @@ if TYPE_CHECKING:
 __all__ = ["to_markdown"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+_MD_BLOCK = re.compile(r"^(?:([#+=-])|(\d+)([.)]))")
 
 
 def _md(text: str) -> str:
-    """Inline Markdown: one line, markup characters escaped, no raw HTML tags."""
-    text = " ".join(text.split())
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;").replace(">", "&gt;")
+    """Inline Markdown: one line, markup characters escaped, no raw HTML tags, and nothing
+    at its start that Markdown would read as a heading, list or quote."""
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_BLOCK.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
 
 
 def _md_clause(summary: ArticleSummary, number: int, clause: Clause) -> list[str]:
