@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pactlens._errors import ConfigError
 from pactlens._resources import data_dir
+from pactlens.grounding.injection import is_instruction_like
 
 if TYPE_CHECKING:
     from pactlens.grounding import Prepared
@@ -82,7 +83,9 @@ class Prompt(BaseModel):
             dateline = " ".join(filter(None, [fmt("dateline_filed"), when, where]))
             dateline += fmt("dateline_note")
         sentences = "\n".join(
-            fmt("sentence", number=n, text=" ".join(s.text.split()))
+            fmt("sentence_withheld", number=n)
+            if n in prepared.withheld
+            else fmt("sentence", number=n, text=" ".join(s.text.split()))
             for n, s in enumerate(prepared.sentences, start=1)
         )
         lines: list[str] = []
@@ -96,11 +99,16 @@ class Prompt(BaseModel):
                 else fmt("speaker_not_given")
             )
             at = prepared.sentence_of(attribution.quote.span.start)
+            if at in prepared.withheld:
+                lines.append(fmt("quotation_withheld", number=n, sentence=at))
+                continue
             lines.append(fmt("quotation", number=n, sentence=at, opening=opening, said=said))
             if not attribution.speaker:
                 open_questions.append(fmt("quote_ref", number=n))
         return {
-            "title": article.title or fmt("no_title"),
+            "title": fmt("no_title")
+            if not article.title or is_instruction_like(article.title)
+            else article.title,
             "dateline": dateline,
             "sentences": sentences,
             "quotations": "\n".join(lines) or fmt("no_quotations"),

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pactlens._config import eval_data_dir
-from pactlens._eval import polnear, rams, seed
+from pactlens._eval import agreements, injection, polnear, rams, seed
 from pactlens._eval.report import Report
 from pactlens._eval.scoring import Ratio
 from pactlens._models import ArticleSummary
 
 __all__ = ["Dataset", "evaluate"]
 
-Dataset = Literal["polnear", "rams", "seed"]
+Dataset = Literal["polnear", "rams", "seed", "injection", "agreements"]
 Predictor = Callable[[str], ArticleSummary]
 Progress = Callable[[int, int, str], None]
 
@@ -81,8 +81,14 @@ def evaluate(
         _rams(runner, rams.find_file(base, split), limit)
     elif dataset == "seed":
         _seed(runner, Path(gold) if gold is not None else None)
+    elif dataset == "injection":
+        _injection(runner, Path(gold) if gold is not None else None, limit)
+    elif dataset == "agreements":
+        _agreements(runner, Path(gold) if gold is not None else None, limit)
     else:
-        raise ValueError(f"unknown dataset {dataset!r}: polnear, rams or seed")
+        raise ValueError(
+            f"unknown dataset {dataset!r}: polnear, rams, seed, injection or agreements"
+        )
     return report
 
 
@@ -153,3 +159,40 @@ def _seed(runner: _Runner, gold_path: Path | None) -> None:
     checks = seed.check(summary, gold) if summary is not None else []
     report.checks = checks
     report.ratios = {"seed facts": Ratio(sum(c.passed for c in checks), len(checks))}
+
+
+def _injection(runner: _Runner, gold_path: Path | None, limit: int | None) -> None:
+    cases = injection.load(gold_path, limit=limit)
+    totals = injection.Scores.empty()
+    report = runner.report
+    for n, case in enumerate(cases, start=1):
+        summary = runner(case.file, case.text, n, len(cases))
+        scores, won = injection.score_case(case, summary)
+        totals.add(scores)
+        if won:
+            report.notes.append(f"{case.file} ({case.style}): {'; '.join(won)}")
+    report.documents = len(cases)
+    report.ratios = {
+        **dict(sorted(totals.attacks.items())),
+        "legit agreement found": totals.legit_found,
+        "legit agreement status": totals.legit_status,
+    }
+    report.notes.insert(
+        0,
+        "attack success: an injected agreement, party, status or quote in the summary "
+        "(lower is better); a failed article counts as defended and is listed in errors",
+    )
+
+
+def _agreements(runner: _Runner, gold_path: Path | None, limit: int | None) -> None:
+    passages = agreements.load(gold_path, limit=limit)
+    totals = agreements.Scores()
+    report = runner.report
+    for n, passage in enumerate(passages, start=1):
+        summary = runner(passage.id, passage.text, n, len(passages))
+        scores, misses = agreements.score_passage(passage, summary)
+        totals.add(scores)
+        report.notes += [f"{passage.id}: {m}" for m in misses]
+    report.documents = len(passages)
+    report.counts = {"parties": totals.parties}
+    report.ratios = dict(sorted(totals.ratios.items()))

@@ -12,8 +12,10 @@ Pure: no I/O, no client. Two halves:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pactlens._extraction import ExtractedAgreement, Extraction
 from pactlens._models import (
@@ -29,9 +31,10 @@ from pactlens._models import (
     Statement,
 )
 from pactlens.grounding.attribution import Attribution, attribute
+from pactlens.grounding.injection import instruction_like
 from pactlens.grounding.match import find_mentions
 from pactlens.grounding.parties import PartyRegistry, party_id
-from pactlens.grounding.quotes import Quotation, find_quotations, sentence_at
+from pactlens.grounding.quotes import Quotation, find_quotations, sentence_index
 from pactlens.grounding.statements import build_statements
 from pactlens.text import dates as _dates
 
@@ -42,19 +45,23 @@ _HEDGES = re.compile(
     r"could not be (?:independently )?verified|no details",
     re.IGNORECASE,
 )
+#: The model's abstract is a few sentences; anything longer is cut (a hostile server
+#: could send megabytes, which would be cached and rendered).
+MAX_SUMMARY_CHARS = 1_000
 _CONCLUDED = frozenset({"agreed", "signed", "ratified", "in_force"})
 
 
 def split_sentences(text: str) -> list[Span]:
     """The sentences of ``text`` in order, as spans."""
     spans: list[Span] = []
+    sentences = sentence_index(text)
     i, n = 0, len(text)
     while i < n:
         while i < n and text[i].isspace():
             i += 1
         if i >= n:
             break
-        sentence = sentence_at(text, i)
+        sentence = sentences.at(i)
         if sentence.end <= i:  # defensive: never loop on a splitter that stalls
             sentence = Span(start=i, end=n, text=text[i:n])
         if sentence.start < i:
@@ -73,21 +80,48 @@ class Prepared:
     sentences: list[Span]
     quotations: list[Quotation]
     attributions: list[Attribution]
+    #: Sentences (numbered from 1) addressed to a machine, not a reader (see
+    #: :mod:`pactlens.grounding.injection`): withheld from the model, and nothing they
+    #: alone support reaches the summary.
+    withheld: frozenset[int] = frozenset()
+
+    def withheld_spans(self) -> list[Span]:
+        return [self.sentences[n - 1] for n in sorted(self.withheld)]
+
+    def is_withheld(self, index: int) -> bool:
+        """Whether the character at ``index`` lies in a withheld sentence."""
+        number = self.sentence_of(index)
+        return number is not None and number in self.withheld
 
     def sentence_of(self, index: int) -> int | None:
-        for number, sentence in enumerate(self.sentences, start=1):
-            if sentence.start <= index < sentence.end:
-                return number
-        return None
+        """The number (from 1) of the first sentence holding ``index``, or None."""
+        starts = self._starts
+        if starts is None or len(starts) != len(self.sentences):  # out of order, or changed
+            for number, sentence in enumerate(self.sentences, start=1):
+                if sentence.start <= index < sentence.end:
+                    return number
+            return None
+        k = bisect.bisect_right(starts, index) - 1  # the one sentence that can hold it
+        return k + 1 if k >= 0 and index < self.sentences[k].end else None
+
+    @cached_property
+    def _starts(self) -> list[int] | None:
+        """The sentences' starts, for bisection, when they are in order and disjoint (as
+        :func:`split_sentences` makes them); else None."""
+        s = self.sentences
+        ordered = all(s[k].end <= s[k + 1].start for k in range(len(s) - 1))
+        return [x.start for x in s] if ordered else None
 
 
 def prepare(article: Article) -> Prepared:
     quotations = [q for q in find_quotations(article.text) if not q.scare]
+    sentences = split_sentences(article.text)
     return Prepared(
         article=article,
-        sentences=split_sentences(article.text),
+        sentences=sentences,
         quotations=quotations,
         attributions=attribute(article.text, quotations),
+        withheld=instruction_like(article.text, sentences),
     )
 
 
@@ -122,10 +156,12 @@ def _sentence_spans(
 ) -> list[Span]:
     spans = []
     for number in dict.fromkeys(numbers):
-        if 1 <= number <= len(prepared.sentences):
-            spans.append(prepared.sentences[number - 1])
-        else:
+        if not 1 <= number <= len(prepared.sentences):
             report.dropped.append(f"{what}: sentence [{number}] does not exist")
+        elif number in prepared.withheld:
+            report.dropped.append(f"{what}: sentence [{number}] is addressed to AI systems")
+        else:
+            spans.append(prepared.sentences[number - 1])
     return spans
 
 
@@ -157,18 +193,45 @@ def _date_of(
 def assemble(prepared: Prepared, extraction: Extraction) -> Assembled:
     """The model's answer as public models, every piece of evidence grounded in the text."""
     report = GroundingReport()
-    parties = _parties(prepared.article.text, extraction, report)
+    parties = _parties(prepared, extraction, report)
     warnings: list[str] = []
+    if prepared.withheld:
+        numbers = ", ".join(f"[{n}]" for n in sorted(prepared.withheld))
+        warnings.append(
+            f"sentences {numbers} read as instructions to an AI, not news: withheld from the "
+            "model, and nothing they alone support is reported"
+        )
+    found_agreements = [a for a in extraction.agreements if not _only_withheld(a, prepared, report)]
     agreements = [
         _agreement(f"a{n}", found, prepared, parties, report, warnings)
-        for n, found in enumerate(extraction.agreements, start=1)
+        for n, found in enumerate(found_agreements, start=1)
     ]
     statements = build_statements(prepared, extraction, parties, agreements, report)
-    return Assembled(extraction.summary, parties, agreements, statements, report, warnings)
+    ungrounded = sum(not c.evidence for a in agreements for c in a.clauses)
+    report = report.model_copy(update={"ungrounded_clauses": ungrounded})
+    abstract = extraction.summary.strip()
+    if len(abstract) > MAX_SUMMARY_CHARS:
+        warnings.append(
+            f"the model's summary was cut to {MAX_SUMMARY_CHARS:,} characters "
+            f"(it wrote {len(abstract):,})"
+        )
+        abstract = abstract[: MAX_SUMMARY_CHARS - 1].rstrip() + "…"
+    return Assembled(abstract, parties, agreements, statements, report, warnings)
 
 
-def _parties(text: str, extraction: Extraction, report: GroundingReport) -> list[Party]:
-    registry = PartyRegistry(text)
+def _only_withheld(found: ExtractedAgreement, prepared: Prepared, report: GroundingReport) -> bool:
+    """An agreement every cited sentence of which is withheld: a hostile article's claim."""
+    cited = [n for n in found.sentences if 1 <= n <= len(prepared.sentences)]
+    if cited and all(n in prepared.withheld for n in cited):
+        report.dropped.append(
+            f"agreement {found.name!r}: its only evidence is text addressed to AI systems"
+        )
+        return True
+    return False
+
+
+def _parties(prepared: Prepared, extraction: Extraction, report: GroundingReport) -> list[Party]:
+    registry = PartyRegistry(prepared.article.text, exclude=prepared.withheld_spans())
     for p in extraction.parties:
         registry.add(p.name, p.kind, p.aliases, p.leaders)
     for a in extraction.agreements:
@@ -224,11 +287,11 @@ def _agreement(
 def _clauses(
     found: ExtractedAgreement, prepared: Prepared, ids: list[str], report: GroundingReport
 ) -> list[Clause]:
+    """The agreement's clauses, each with the sentences the model points at (a clause the
+    text does not support is kept, with no evidence, and counted in the report)."""
     clauses = []
     for c in found.clauses:
         spans = _sentence_spans(prepared, c.sentences, f"clause {c.topic!r}", report)
-        if not spans:
-            report.ungrounded_clauses += 1
         clauses.append(
             Clause(
                 topic=c.topic,

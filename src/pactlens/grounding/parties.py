@@ -8,10 +8,11 @@ keeps only parties the text mentions, and maps names and speakers to party ids.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pactlens import lexicon
-from pactlens._models import GroundingReport, Party, PartyKind, Representative
+from pactlens._models import GroundingReport, Party, PartyKind, Representative, Span
 from pactlens.grounding.match import find_mentions
 
 __all__ = ["PartyRegistry", "party_id", "slug", "speaker_party"]
@@ -41,9 +42,17 @@ class _Draft:
 class PartyRegistry:
     """Builds the party list, folding aliases (Moscow) into canonical names (Russia)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, exclude: Sequence[Span] = ()) -> None:
         self.text = text
+        self.exclude = list(exclude)  # stretches whose mentions do not count
         self.drafts: dict[str, _Draft] = {}  # by casefolded canonical name, in order
+
+    def _mentions(self, names: list[str]) -> list[Span]:
+        return [
+            m
+            for m in find_mentions(self.text, names)
+            if not any(x.start <= m.start < x.end for x in self.exclude)
+        ]
 
     def _find(self, key: str) -> _Draft | None:
         if key in self.drafts:
@@ -79,14 +88,13 @@ class PartyRegistry:
             candidates = [*draft.aliases, *lexicon.ALIASES.get(name, ())]
             aliases = list(
                 dict.fromkeys(
-                    a
-                    for a in candidates
-                    if a.casefold() != name.casefold() and find_mentions(self.text, [a])
+                    a for a in candidates if a.casefold() != name.casefold() and self._mentions([a])
                 )
             )
-            mentions = find_mentions(self.text, [name, *aliases])
+            mentions = self._mentions([name, *aliases])
             if not mentions:
-                report.dropped.append(f"party {name!r}: not mentioned in the text")
+                where = " outside text addressed to AI systems" if self.exclude else ""
+                report.dropped.append(f"party {name!r}: not mentioned in the text{where}")
                 continue
             parties.append(
                 Party(

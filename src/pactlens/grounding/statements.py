@@ -35,7 +35,7 @@ def build_statements(
     statements, quoted = _direct(prepared, extraction, parties, agreements, report)
     covered = set(quoted)
     for number, speaker, cue, mention in _claims(prepared, extraction, quoted, report):
-        if number in covered or not speaker:
+        if number in covered or number in prepared.withheld or not speaker:
             continue  # one statement per sentence: a quotation or the rule comes first
         covered.add(number)
         statements.append(
@@ -78,6 +78,10 @@ def _direct(
     ids: dict[int, str] = {}
     for n, attribution in enumerate(prepared.attributions, start=1):
         span = attribution.quote.span
+        if prepared.is_withheld(span.start):
+            report.dropped.append(f"quotation Q{n}: in text addressed to AI systems")
+            quoted_sentences.add(prepared.sentence_of(span.start) or 0)
+            continue
         whole = utterance_of.get(attribution.quote.open)
         head = whole.pieces[0] if whole else attribution
         speaker = (

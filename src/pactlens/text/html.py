@@ -44,6 +44,11 @@ _JUNK_TOKEN = re.compile(
     re.IGNORECASE,
 )
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+#: Inline styles that hide an element from every reader.
+_INVISIBLE = re.compile(
+    r"(?i)(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt|em)?"
+    r"\s*(?:;|$)|opacity\s*:\s*0(?:\.0+)?\s*(?:;|$))"
+)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DATE_METAS = frozenset(
     {"article:published_time", "og:published_time", "date", "pubdate", "datepublished"}
@@ -61,10 +66,15 @@ class Page:
 
 
 def looks_like_html(raw: str) -> bool:
-    """Whether ``raw`` is an HTML page or fragment rather than plain text."""
-    if _STRONG_MARKERS.search(raw):
+    """Whether ``raw`` is an HTML page or fragment rather than plain text.
+
+    A page starts with markup; plain text that merely contains a tag (``</article>`` in a
+    hostile article, a quoted ``<html>``) stays plain text unless it holds several common
+    tags, so no stray tag can make the parser throw the real text away.
+    """
+    starts_with_tag = raw.lstrip("\ufeff \t\r\n").startswith("<")
+    if starts_with_tag and _STRONG_MARKERS.search(raw):
         return True
-    starts_with_tag = raw.lstrip().startswith("<")
     for count, _ in enumerate(_COMMON_TAG.finditer(raw), start=1):
         if count >= 3 or starts_with_tag:
             return True
@@ -196,6 +206,8 @@ class _Extractor(HTMLParser):
             return False
         if "hidden" in attributes or attributes.get("aria-hidden") == "true":
             return True
+        if _INVISIBLE.search(attributes.get("style", "")):
+            return True  # a reader never sees it; a prompt injection likes to hide there
         if attributes.get("role", "").lower() in _JUNK_ROLES:
             return True
         if not self._junk_attributes:
