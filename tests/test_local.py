@@ -20,6 +20,7 @@ import httpx
 import openai
 import pytest
 
+import pactlens
 from pactlens._config import LOCAL_MODEL_NAME, Config
 from pactlens._errors import BackendUnavailable, ConfigError
 from pactlens.backend import compat as _compat
@@ -312,6 +313,29 @@ def test_default_command_line(model: Path) -> None:
     assert launcher(["-m", "llama_cpp.server"])[-2:] == ["-m", "llama_cpp.server"]
 
 
+@pytest.mark.parametrize(
+    ("outside", "given", "expected"),
+    [(None, {}, "PASSIVE"), ("ACTIVE", {}, "ACTIVE"), (None, {"OMP_WAIT_POLICY": "x"}, "x")],
+)
+def test_server_threads_wait_passively_unless_told_otherwise(
+    model: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    outside: str | None,
+    given: dict[str, str],
+    expected: str,
+) -> None:
+    if outside is None:
+        monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    else:
+        monkeypatch.setenv("OMP_WAIT_POLICY", outside)
+    code = "import os, sys; print('wait=' + os.environ['OMP_WAIT_POLICY']); sys.exit(3)"
+    log = tmp_path / "server.log"
+    server = LocalServer(model, command=[sys.executable, "-c", code], log_path=log, env=given)
+    with pytest.raises(BackendUnavailable, match=f"wait={expected}"):
+        server.start()
+
+
 def test_start_failure_reports_the_log_tail(model: Path, tmp_path: Path) -> None:
     code = "import sys; print('boom: no such model', file=sys.stderr); sys.exit(3)"
     log = tmp_path / "server.log"
@@ -547,7 +571,7 @@ async def test_local_clients_point_at_the_server(monkeypatch: pytest.MonkeyPatch
     class Fake:
         base_url = "http://127.0.0.1:5555/v1"
 
-    monkeypatch.setattr(_compat, "get_server", lambda cache_dir, model_path=None: Fake())
+    monkeypatch.setattr(_compat, "get_server", lambda data_dir, **options: Fake())
     sync, async_ = local_clients(Path("/unused"), timeout=42.0)
     try:
         for client in (sync, async_):
@@ -558,3 +582,28 @@ async def test_local_clients_point_at_the_server(monkeypatch: pytest.MonkeyPatch
     finally:
         sync.close()
         await async_.close()
+
+
+async def test_one_model_store_per_user_whatever_the_cache_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    class Fake:
+        base_url = "http://127.0.0.1:5555/v1"
+
+    asked: list[tuple[Path, dict[str, object]]] = []
+
+    def get(data_dir: Path, **options: object) -> Fake:
+        asked.append((data_dir, options))
+        return Fake()
+
+    monkeypatch.setattr(_compat, "get_server", get)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    for cache in ("cache-a", "cache-b"):
+        config = Config.from_env({"PACTLENS_THREADS": "1"}, cache_dir=tmp_path / cache)
+        summariser = pactlens.Summariser(config.model_copy(update={"backend": "local"}))
+        try:
+            summariser._clients.sync()
+        finally:
+            await summariser.aclose()
+    assert [d for d, _ in asked] == [tmp_path / "data" / "pactlens"] * 2
+    assert all(options["n_threads"] == 1 for _, options in asked)

