@@ -123,7 +123,7 @@ class Summariser:
         if job.refused is not None:
             return self._partial(job, job.refused)
         try:
-            with budget(self.config.retry.max_total):
+            with budget(self._budget):
                 for attempt in retrying(
                     self.config.retry, sleep=self._sleep, before_sleep=job.counter.retried
                 ):
@@ -146,7 +146,7 @@ class Summariser:
         if job.refused is not None:
             return self._partial(job, job.refused)
         try:
-            with budget(self.config.retry.max_total):
+            with budget(self._budget):
                 async for attempt in async_retrying(
                     self.config.retry, sleep=self._asleep, before_sleep=job.counter.retried
                 ):
@@ -295,6 +295,12 @@ class Summariser:
             "max_tokens": self.config.max_output_tokens,
             "hooks": counter.hooks,
         }
+
+    @property
+    def _budget(self) -> float:
+        """Seconds one summarisation may take in all: the retry budget, or one request's
+        timeout where that is longer (the embedded model's 600 s on a slow machine)."""
+        return max(self.config.retry.max_total, self.timeout)
 
     def _attempt(self, job: _Job) -> dict[str, Any]:
         """The request for one attempt: its timeout cut to what is left of the budget."""
