@@ -22,7 +22,7 @@ from pactlens._models import Article, ArticleSummary
 from pactlens._version import __version__
 from pactlens.cli import inputs, options
 from pactlens.cli.eval import add_eval_parser
-from pactlens.cli.options import UsageError
+from pactlens.cli.options import UsageError, add_backend_options
 from pactlens.cli.summarise import run_summarise
 from pactlens.text import clean
 
@@ -96,10 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="default: json for one article, jsonl for several",
     )
     s.add_argument("-o", "--out", type=Path, metavar="PATH", help="default: stdout")
-    backend = s.add_mutually_exclusive_group()
-    backend.add_argument("--base-url", metavar="URL", help="an OpenAI-compatible endpoint")
-    backend.add_argument("--local", action="store_true", help="use the embedded local model")
-    s.add_argument("--model", help="the model name the endpoint knows")
+    add_backend_options(s)
     s.add_argument(
         "--api-key-env",
         metavar="NAME",

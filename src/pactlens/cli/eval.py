@@ -10,7 +10,7 @@ from typing import Any
 from pactlens._config import EVAL_DATA_ENV, eval_data_dir
 from pactlens._errors import PactlensError
 from pactlens._eval.harness import evaluate
-from pactlens.cli.options import make_config, stdout
+from pactlens.cli.options import add_backend_options, make_config, stdout
 
 __all__ = ["add_eval_parser", "run_eval"]
 
@@ -56,10 +56,7 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="OUT",
         help="also write the report as JSON to OUT",
     )
-    backend = parser.add_mutually_exclusive_group()
-    backend.add_argument("--base-url", metavar="URL", help="an OpenAI-compatible endpoint")
-    backend.add_argument("--local", action="store_true", help="use the embedded local model")
-    parser.add_argument("--model", help="the model name the endpoint knows")
+    add_backend_options(parser)
     parser.add_argument(
         "--no-cache",
         action="store_true",

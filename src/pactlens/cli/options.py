@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 from pactlens._config import Config
 
-__all__ = ["UsageError", "make_config", "stdout"]
+__all__ = ["UsageError", "add_backend_options", "make_config", "stdout"]
 
 
 class UsageError(Exception):
@@ -25,6 +25,14 @@ def stdout(instead: str = "") -> TextIO:
             f"stdout open (e.g. > out.txt){instead}"
         )
     return sys.stdout
+
+
+def add_backend_options(parser: argparse.ArgumentParser) -> None:
+    """--base-url or --local, and --model: the backend flags of summarise and eval."""
+    backend = parser.add_mutually_exclusive_group()
+    backend.add_argument("--base-url", metavar="URL", help="an OpenAI-compatible endpoint")
+    backend.add_argument("--local", action="store_true", help="use the embedded local model")
+    parser.add_argument("--model", help="the model name the endpoint knows")
 
 
 def make_config(args: argparse.Namespace) -> Config:
