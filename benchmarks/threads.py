@@ -7,6 +7,7 @@ second and the slowdown under load, with the machine's load average beside the f
 
     python benchmarks/threads.py                 # every setting, 2 runs each
     python benchmarks/threads.py --tokens 48 --runs 3
+    python benchmarks/threads.py --seed          # the seed article, default settings
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import os
 import statistics
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -81,11 +83,40 @@ def measure(server: LocalServer, tokens: int, runs: int, load: int) -> float:
     return statistics.median(rates)
 
 
+def seed(runs: int) -> None:
+    """The seed article through pactlens with the default settings, quiet and busy."""
+    import pactlens
+
+    text = Path(__file__).resolve().parents[1] / "examples/articles/russia-north-korea-pact.txt"
+    raw = text.read_text(encoding="utf-8")
+    config = pactlens.Config(backend="local", cache=False)
+    print(f"seed, default settings, load before {os.getloadavg()[0]:.2f}")
+    with pactlens.Summariser(config) as summariser:
+        summariser.summarise(raw)  # warm: server started, prompt prefix cached
+        for load in (0, 1):
+            with busy(load):
+                times = []
+                for _ in range(runs):
+                    started = time.perf_counter()
+                    summary = summariser.summarise(raw)
+                    times.append(time.perf_counter() - started)
+            tokens = summary.meta.usage.completion_tokens
+            print(
+                f"busy={load}: {statistics.median(times):.1f} s median of {runs} "
+                f"({tokens} completion tokens)"
+            )
+    print(f"load after {os.getloadavg()[0]:.2f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tokens", type=int, default=48)
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--seed", action="store_true", help="time the seed article instead")
     args = parser.parse_args()
+    if args.seed:
+        seed(args.runs)
+        return 0
     cpus = usable_cpus()
     model = ensure_model(default_data_dir())
     settings = [

@@ -23,7 +23,7 @@ from instructor.core.exceptions import IncompleteOutputException, InstructorRetr
 from pactlens._batch import ArticleInput, Ledger, Result, asummarise_many, summarise_many
 from pactlens._cache import SummaryCache, cache_key
 from pactlens._config import LOCAL_CONTEXT_TOKENS, Config
-from pactlens._errors import ConfigError, ExtractionError, InputError
+from pactlens._errors import ConfigError, ExtractionError, InputError, LLMError
 from pactlens._extraction import Extraction, schema_hash
 from pactlens._models import SCHEMA_VERSION, Article, ArticleSummary, Meta, Usage
 from pactlens._prompts import load_prompt
@@ -130,9 +130,7 @@ class Summariser:
                     with attempt:
                         result = self._create(self._attempt(job))
         except (openai.APIError, openai.APIConnectionError) as e:
-            raise llm_error(
-                e, self._clients.where, job.counter.retries + 1, local=self.backend == "local"
-            ) from e
+            raise self._gave_up(e, job) from e
         except ExtractionError as e:
             return self._partial(job, e)
         return self._finish(job, result)
@@ -153,9 +151,7 @@ class Summariser:
                     with attempt:
                         result = await self._acreate(self._attempt(job))
         except (openai.APIError, openai.APIConnectionError) as e:
-            raise llm_error(
-                e, self._clients.where, job.counter.retries + 1, local=self.backend == "local"
-            ) from e
+            raise self._gave_up(e, job) from e
         except ExtractionError as e:
             return self._partial(job, e)
         return self._finish(job, result)
@@ -295,6 +291,10 @@ class Summariser:
             "max_tokens": self.config.max_output_tokens,
             "hooks": counter.hooks,
         }
+
+    def _gave_up(self, e: BaseException, job: _Job) -> LLMError:
+        attempts = job.counter.retries + 1
+        return llm_error(e, self._clients.where, attempts, local=self.backend == "local")
 
     @property
     def _budget(self) -> float:
