@@ -10,9 +10,10 @@ from pactlens import lexicon
 from pactlens._models import Span
 from pactlens.grounding import attribution as _attribution
 from pactlens.grounding import quotes as _quotes
-from pactlens.grounding.attribution import Utterance, attribute, utterances
+from pactlens.grounding.attribution import attribute
 from pactlens.grounding.match import find_all, find_mentions, ground
 from pactlens.grounding.quotes import Quotation, find_quotations, sentence_at
+from pactlens.grounding.utterances import Utterance, utterances
 from pactlens.lexicon import SPEECH_VERBS
 from pactlens.text.normalise import normalise
 
@@ -515,5 +516,5 @@ def test_grounding_face_exports_its_modules_pieces() -> None:
     assert grounding.find_quotations is _quotes.find_quotations
     assert grounding.Attribution is _attribution.Attribution
     assert grounding.attribute is _attribution.attribute
-    assert Utterance is _attribution.Utterance
+    assert grounding.Utterance is Utterance
     assert all(hasattr(grounding, name) for name in grounding.__all__)

@@ -2,6 +2,8 @@
 the model's answer into a summary whose every span slices back. Pure, no I/O, no client.
 
 :mod:`.quotes` (quotations and sentences), :mod:`.attribution` (who said each quotation),
+:mod:`.utterances` (quotations the text interrupts, as one), :mod:`.injection` (text
+addressed to AI systems), :mod:`.statements` (who said what),
 :mod:`.reported` (reported speech by rule), :mod:`.match` (the model's claims located in
 the text), :mod:`.parties` (aliases folded into canonical parties) and :mod:`.assembly`
 (prepare the prompt's facts; assemble the answer into public models).
@@ -10,9 +12,10 @@ the text), :mod:`.parties` (aliases folded into canonical parties) and :mod:`.as
 from __future__ import annotations
 
 from pactlens.grounding.assembly import Assembled, Prepared, assemble, prepare, split_sentences
-from pactlens.grounding.attribution import Attribution, Utterance, attribute, utterances
+from pactlens.grounding.attribution import Attribution, attribute
 from pactlens.grounding.match import find_all, find_mentions, ground
 from pactlens.grounding.quotes import Quotation, find_quotations, sentence_at
+from pactlens.grounding.utterances import Utterance, utterances
 
 __all__ = [
     "Assembled",

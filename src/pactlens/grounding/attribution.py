@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pactlens import lexicon
 from pactlens._models import Span
 from pactlens.grounding.quotes import Quotation, sentence_index
-from pactlens.text.normalise import QUOTE_MARKS, WORD, is_blank, span_of
+from pactlens.text.normalise import is_blank, span_of
 
-__all__ = ["Attribution", "Utterance", "attribute", "utterances"]
+__all__ = ["Attribution", "attribute"]
 
 _ABBREVIATED = "|".join(
     sorted(w.capitalize() for w in lexicon.TITLE_ABBREVIATIONS | lexicon.NAME_ABBREVIATIONS)
@@ -344,80 +344,3 @@ def _adjacent(text: str, prev: Quotation, q: Quotation) -> bool:
     """``q`` follows ``prev`` in its paragraph, or opens the paragraph right after it."""
     lines = text[prev.close + 1 : q.open].split("\n")
     return len(lines) == 1 or not any(line.strip() for line in lines[1:])
-
-
-# -- utterances ----------------------------------------------------------------------------
-
-_INTERRUPTION_WORDS = 14
-
-
-@dataclass(frozen=True, slots=True)
-class Utterance:
-    """One quotation as a reader meets it, which the text may interrupt.
-
-    “We will help,” he said. “We always do.” is two quotations and one utterance: its
-    pieces are interrupted only by their own attribution. ``span`` runs from the first
-    piece's first word to the last piece's last word (the attribution in between
-    included); speaker, mention and cue are the first attributed piece's.
-    """
-
-    pieces: tuple[Attribution, ...]
-    span: Span
-
-    @property
-    def attribution(self) -> Attribution:
-        return next((a for a in self.pieces if a.speaker), self.pieces[0])
-
-    @property
-    def speaker(self) -> str | None:
-        return self.attribution.speaker
-
-    @property
-    def speaker_span(self) -> Span | None:
-        return self.attribution.speaker_span
-
-    @property
-    def cue(self) -> str | None:
-        return self.attribution.cue
-
-
-def _interrupts(text: str, a: Attribution, b: Attribution) -> bool:
-    """Whether only ``a``'s or ``b``'s own attribution stands between the two quotes."""
-    first, second = a.quote, b.quote
-    if first.runs_on or second.continuation or second.open <= first.close:
-        return False
-    if a.speaker is None or a.speaker != b.speaker:
-        return False
-    gap = text[first.close + 1 : second.open]
-    if "\n" in gap or any(ch in QUOTE_MARKS for ch in gap):
-        return False
-    words = WORD.findall(gap)
-    if gap.strip().lower() in lexicon.JOINERS:
-        return True  # he called it “reckless” and “dangerous”
-    cue = next((x.cue_span for x in (a, b) if x.method in ("after", "before", "sentence")), None)
-    inside = cue is not None and first.close < cue.start and cue.end <= second.open
-    ends = gap.rstrip()[-1:] in ",.:;" or (bool(words) and words[-1].lower() in lexicon.JOINERS)
-    return inside and len(words) <= _INTERRUPTION_WORDS and ends
-
-
-def utterances(text: str, attributions: Sequence[Attribution]) -> list[Utterance]:
-    """The attributed quotations grouped into utterances, in text order (see
-    :class:`Utterance`). Scare quotes and quotes inside quotes stay on their own."""
-    ordered = sorted(attributions, key=lambda a: a.quote.open)
-    groups: list[list[Attribution]] = []
-    for a in ordered:
-        last = groups[-1][-1] if groups else None
-        top = not (a.quote.scare or a.quote.depth)
-        if (
-            last
-            and top
-            and not (last.quote.scare or last.quote.depth)
-            and _interrupts(text, last, a)
-        ):
-            groups[-1].append(a)
-        else:
-            groups.append([a])
-    return [
-        Utterance(tuple(g), span_of(text, g[0].quote.span.start, g[-1].quote.span.end))
-        for g in groups
-    ]

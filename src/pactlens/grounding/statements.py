@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pactlens._models import Agreement, GroundingReport, Party, Span, Statement
-from pactlens.grounding.attribution import Utterance, utterances
 from pactlens.grounding.match import find_mentions
 from pactlens.grounding.parties import speaker_party
 from pactlens.grounding.reported import find_reported
+from pactlens.grounding.utterances import Utterance, utterances
 
 if TYPE_CHECKING:
     from pactlens._extraction import Extraction
