@@ -18,10 +18,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from pactlens._config import Config
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "articles" / "russia-north-korea-pact.txt"
 LOOPBACK = Path(__file__).resolve().parent / "_loopback_server.py"  # tests/loopback.py, Nagle off
-MODELS = Path(os.environ.get("PACTLENS_CACHE_DIR", "/tmp/pactlens-cache")) / "models"
+#: Where pactlens keeps the embedded model's weights (Config.data_dir).
+MODELS = Config.from_env().resolved_data_dir / "models"
 
 
 @contextlib.contextmanager
