@@ -37,6 +37,7 @@ from typing import Any, Protocol
 from pactlens._errors import ExtractionError, InputError, LLMError
 from pactlens._models import Article, ArticleSummary, Usage
 from pactlens._progress import Clock, progress_for
+from pactlens.text import decode_text
 
 __all__ = [
     "ArticleInput",
@@ -188,10 +189,7 @@ def _load(item: object) -> str | Article:
             data = path.read_bytes()
         except OSError as e:
             raise InputError(f"cannot read {path}: {e.strerror or e}") from e
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            raise InputError(f"{path} is not UTF-8 text ({e.reason} at byte {e.start})") from e
+        return decode_text(data, str(path))
     raise InputError(
         f"cannot summarise a {type(item).__name__}: pass text, an Article, a path "
         "or an (id, text) pair"

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pactlens._eval.scoring import Counts, Ratio, greedy_pairs, names_match
+from pactlens._eval.scoring import Counts, Ratio, greedy_pairs, name_holds, names_match
 from pactlens._models import Agreement, ArticleSummary
 from pactlens._resources import data_dir
 
@@ -78,8 +78,7 @@ def _gold_names(gold: dict[str, Any]) -> list[list[str]]:
 
 def _affinity(summary: ArticleSummary, predicted: Agreement, gold: dict[str, Any]) -> int:
     """0 when the names do not match; else 1 + the parties they share."""
-    name = predicted.name.casefold()
-    if not any(word in name for word in gold["name_any"]):
+    if not name_holds(predicted.name, gold["name_any"]):
         return 0
     mine = _party_names(summary, predicted)
     shared = sum(any(names_match(m, g) for m in mine for g in names) for names in _gold_names(gold))

@@ -23,10 +23,12 @@ __all__ = [
     "length",
     "match",
     "merge",
+    "name_holds",
     "names_match",
     "normalise_name",
     "overlap",
     "shares_name_token",
+    "verbatim",
 ]
 
 
@@ -193,6 +195,21 @@ def _canonical_word(name: str) -> str | None:
         if found is not None:
             return found
     return None
+
+
+_QUOTE_FOLD = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
+
+
+def verbatim(text: str) -> str:
+    """A quote for comparison: typographic marks folded, whitespace runs joined, and the
+    quotation marks and punctuation at its ends dropped."""
+    return " ".join(text.translate(_QUOTE_FOLD).split()).strip(" \"',.;:")
+
+
+def name_holds(name: str, words: Iterable[str]) -> bool:
+    """Whether an agreement's name holds any of ``words`` (case-insensitively)."""
+    folded = name.casefold()
+    return any(word.casefold() in folded for word in words)
 
 
 A = TypeVar("A")

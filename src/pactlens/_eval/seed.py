@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pactlens._eval.scoring import verbatim
 from pactlens._models import Agreement, ArticleSummary, Party, Statement
 from pactlens._resources import data_dir
 
 __all__ = ["Check", "article_path", "check", "default_gold", "load_gold"]
-
-_FOLD = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
 
 @dataclass(frozen=True)
@@ -50,10 +49,6 @@ def article_path(gold_path: Path | None = None) -> Path:
 def _has(haystack: str | None, needles: list[str]) -> bool:
     low = (haystack or "").casefold()
     return any(n.casefold() in low for n in needles)
-
-
-def _verbatim(s: str) -> str:
-    return " ".join(s.translate(_FOLD).split()).strip(" \"',.;:")
 
 
 class _Checks:
@@ -176,14 +171,14 @@ def _agreements(out: _Checks, summary: ArticleSummary, gold: dict[str, Any]) -> 
 
 def _statements(out: _Checks, summary: ArticleSummary, gold: dict[str, Any]) -> None:
     direct = [s for s in summary.statements if s.kind == "direct"]
-    known = {_verbatim(q["text"]) for q in gold["direct"]}
-    known |= {_verbatim(q) for q in gold["direct_allowed"]}
+    known = {verbatim(q["text"]) for q in gold["direct"]}
+    known |= {verbatim(q) for q in gold["direct_allowed"]}
     for n, want in enumerate(gold["direct"], start=1):
         found = next(
             (
                 s
                 for s in direct
-                if s.span is not None and _verbatim(s.span.text) == _verbatim(want["text"])
+                if s.span is not None and verbatim(s.span.text) == verbatim(want["text"])
             ),
             None,
         )
@@ -193,7 +188,7 @@ def _statements(out: _Checks, summary: ArticleSummary, gold: dict[str, Any]) -> 
             found is not None and _has(found.speaker, [want["speaker"]]),
             f"got {found.speaker if found else None!r}",
         )
-    extra = [s.text for s in direct if _verbatim(s.text) not in known]
+    extra = [s.text for s in direct if verbatim(s.text) not in known]
     out.add("no other direct quotes", not extra, f"extra: {extra}")
     for n, want in enumerate(gold["indirect"], start=1):
         out.add(

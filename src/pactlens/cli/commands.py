@@ -24,7 +24,7 @@ from pactlens.cli import inputs, options
 from pactlens.cli.eval import add_eval_parser
 from pactlens.cli.options import UsageError, add_backend_options
 from pactlens.cli.summarise import run_summarise
-from pactlens.text import clean
+from pactlens.text import clean, decode_text
 
 __all__ = ["main"]
 
@@ -172,11 +172,11 @@ def run_clean(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise UsageError(f"no such file: {args.path}")
         try:
-            raw = path.read_bytes().decode("utf-8-sig")
+            raw = decode_text(path.read_bytes(), args.path)
         except OSError as e:
             raise UsageError(f"cannot read {args.path}: {e.strerror or e}") from e
-        except UnicodeDecodeError as e:
-            raise UsageError(f"{args.path} is not UTF-8 text ({e.reason})") from e
+        except InputError as e:  # not UTF-8: the caller named the file
+            raise UsageError(str(e)) from e
     try:
         article = clean(raw)
     except PactlensError as e:

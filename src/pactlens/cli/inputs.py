@@ -22,6 +22,7 @@ from pathlib import Path
 from pactlens._batch import ArticleInput
 from pactlens._errors import InputError
 from pactlens.cli.options import UsageError
+from pactlens.text import decode_text
 
 __all__ = [
     "STDIN_ID",
@@ -53,11 +54,7 @@ def read_stdin() -> str:
     """stdin as UTF-8 text (a BOM dropped); InputError when it is not UTF-8, as for a file."""
     if sys.stdin is None:
         raise UsageError("stdin is closed: there is no article to read from -")
-    data = sys.stdin.buffer.read()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(f"{STDIN_ID} is not UTF-8 text ({e.reason} at byte {e.start})") from e
+    return decode_text(sys.stdin.buffer.read(), STDIN_ID)
 
 
 def collect(paths: Iterable[str]) -> list[Entry]:

@@ -7,6 +7,6 @@ dateline) and :mod:`.normalise` (typographic folding that maps back to the origi
 
 from __future__ import annotations
 
-from pactlens.text.cleaning import OffsetMap, clean, clean_with_offsets
+from pactlens.text.cleaning import OffsetMap, clean, clean_with_offsets, decode_text
 
-__all__ = ["OffsetMap", "clean", "clean_with_offsets"]
+__all__ = ["OffsetMap", "clean", "clean_with_offsets", "decode_text"]

@@ -27,7 +27,7 @@ from pactlens._models import Article, Dateline
 from pactlens.text.dates import DATE_PATTERN, date_from_match, date_in
 from pactlens.text.html import Page, extract_html, looks_like_html
 
-__all__ = ["OffsetMap", "clean", "clean_with_offsets", "looks_like_html"]
+__all__ = ["OffsetMap", "clean", "clean_with_offsets", "decode_text", "looks_like_html"]
 
 _SP = r"[ \t\xa0]"
 _WORD = r"[A-ZÀ-ÖØ-Þ][\w'\u2019.&-]*"
@@ -131,6 +131,17 @@ class _Line:
     start: int
     end: int
     text: str
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """Bytes read from ``source`` (a file, stdin) as UTF-8 text, a BOM dropped.
+
+    Raises :class:`~pactlens.InputError` naming the source and where decoding failed.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{source} is not UTF-8 text ({e.reason} at byte {e.start})") from e
 
 
 def clean(raw: str, *, max_chars: int = 200_000) -> Article:
