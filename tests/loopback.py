@@ -162,17 +162,8 @@ def answer_body(
 
 def minimal_answer(request: dict[str, Any]) -> dict[str, Any]:
     """A valid, minimal ``Extraction`` for whatever article the prompt holds."""
-    prompt = _prompt(request)
-    sentences = _SENTENCE.findall(prompt)
-    title = _TITLE.search(prompt)
-    if sentences:
-        summary = sentences[0][1][:300]
-    elif title and title.group(1) != "(none)":
-        summary = title.group(1)
-    else:
-        summary = "The article reports no agreement."
+    del request  # the same for every article: the rules' agreements, nothing added
     return {
-        "summary": summary,
         "parties": [],
         "agreements": [],
         "quote_speakers": [],

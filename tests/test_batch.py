@@ -218,7 +218,7 @@ def test_loopback_serves_models_and_refusals() -> None:
     assert [m["id"] for m in models["data"]] == ["a", "b"]
     assert refused.status_code == 403
     content = answered.json()["choices"][0]["message"]["content"]
-    assert json.loads(content)["summary"] == "Hi."
+    assert json.loads(content)["agreements"] == []
     assert (server.requests, server.completions) == (3, 2)
 
 

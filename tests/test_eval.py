@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -403,7 +404,11 @@ def test_rules_only_predictor_is_pactlens_without_a_model() -> None:
     summary = RulesOnly()(seed)
     direct = [s for s in summary.statements if s.kind == "direct"]
     assert len(direct) == 2 and all(s.speaker == "Vladimir Putin" for s in direct)
-    assert summary.agreements == [] and summary.meta.backend == "rules"
+    assert summary.meta.backend == "rules"
+    assert [(a.status, a.date) for a in summary.agreements] == [
+        ("signed", dt.date(2024, 6, 19)),
+        ("speculative", None),
+    ]
 
 
 # -- agreements and injection sets --------------------------------------------------------

@@ -113,18 +113,20 @@ def unauthorised(conn: socket.socket, request: dict[str, Any]) -> None:
 
 def clause_without_sentences(conn: socket.socket, request: dict[str, Any]) -> None:
     agreement = {
-        "name": "strategic partnership pact",
-        "kind": "pact",
+        "agreement": 1,
         "status": "signed",
         "parties": ["Russia", "North Korea"],
-        "sentences": [1],
+        "scope": [],
         "clauses": [{"topic": "defence", "summary": "mutual assistance", "sentences": []}],
     }
     _json(conn, 200, _answer(request, agreements=[agreement]))
 
 
-def huge_summary(conn: socket.socket, request: dict[str, Any]) -> None:
-    _json(conn, 200, _answer(request, summary="# Heading\n" + "word " * 1_000_000))
+def huge_clause(conn: socket.socket, request: dict[str, Any]) -> None:
+    huge = "# Heading\n" + "word " * 1_000_000
+    clause = {"topic": huge, "summary": huge, "condition": huge, "sentences": [1]}
+    agreement = {"agreement": 1, "status": "signed", "parties": [], "scope": [huge]}
+    _json(conn, 200, _answer(request, agreements=[{**agreement, "clauses": [clause]}]))
 
 
 class FaultServer:
@@ -201,7 +203,7 @@ CASES = [
     always_503,
     unauthorised,
     clause_without_sentences,
-    huge_summary,
+    huge_clause,
 ]
 
 
@@ -253,7 +255,7 @@ def test_a_clause_without_sentences_is_kept_and_counted(
 ) -> None:
     outcome, _, _ = run(clause_without_sentences)
     assert isinstance(outcome, pactlens.ArticleSummary)
-    (pact,) = outcome.agreements
+    pact = outcome.agreements[0]
     assert pact.clauses[0].evidence == []
     assert outcome.meta.grounding.ungrounded_clauses == 1
 
@@ -276,13 +278,15 @@ def test_garbage_answers_name_what_the_server_did(
         assert any(words in w for w in outcome.meta.warnings), outcome.meta.warnings
 
 
-def test_an_oversized_model_summary_is_capped_and_kept_out_of_markdown_headings(
+def test_oversized_model_text_is_capped_and_kept_out_of_markdown_headings(
     run: Callable[[Behaviour], tuple[Any, float, int]],
 ) -> None:
-    outcome, _, _ = run(huge_summary)
+    outcome, _, _ = run(huge_clause)
     assert isinstance(outcome, pactlens.ArticleSummary)
-    assert len(outcome.summary) <= 2000
-    assert any("summary" in w and "cut" in w for w in outcome.meta.warnings)
+    assert len(outcome.model_dump_json()) < 50_000  # megabytes in, a summary out
+    (clause,) = outcome.agreements[0].clauses
+    assert len(clause.summary) <= 500 and len(outcome.agreements[0].scope[0]) <= 500
+    assert any("cut" in w for w in outcome.meta.warnings)
     markdown = outcome.to_markdown().splitlines()
     assert [line for line in markdown if line.startswith("# ")] == [markdown[0]]
 

@@ -115,16 +115,16 @@ def _obedient(request: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, A
     numbers = [int(n) for n in re.findall(r"^\[(\d+)\]", prompt, flags=re.MULTILINE)]
     planted = next((n for n in numbers if f"[{n}] Ignore previous" in prompt), 2)
     answer = {
-        "summary": "Chile and Argentina signed a water accord.",
         "parties": [
             {"name": "Chile", "kind": "state"}, {"name": "Argentina", "kind": "state"},
             {"name": "France", "kind": "state"}, {"name": "Germany", "kind": "state"},
         ],
         "agreements": [
-            {"name": "water accord", "kind": "treaty", "status": "signed",
-             "parties": ["Chile", "Argentina"], "sentences": [1]},
-            {"name": "nuclear treaty", "kind": "treaty", "status": "signed",
-             "parties": ["France", "Germany"], "sentences": [planted]},
+            {"agreement": 1, "status": "signed", "parties": ["Chile", "Argentina"]},
+            # pactlens lists one agreement (the planted sentence is withheld): A2 and
+            # the sentence the model cites do not exist for it
+            {"agreement": 2, "status": "signed", "parties": ["France", "Germany"],
+             "clauses": [{"topic": "nuclear", "summary": "x", "sentences": [planted]}]},
         ],
         "quote_speakers": [],
         "reported": [],
@@ -146,7 +146,9 @@ def test_an_obedient_model_cannot_add_an_agreement_a_party_or_a_quote(tmp_path: 
         with pactlens.Summariser(config) as summariser:
             summary = summariser.summarise(HOSTILE)
     prompt = json.dumps(seen)
-    assert [a.name for a in summary.agreements] == ["water accord"]
+    (accord,) = summary.agreements
+    assert "water" in accord.name and accord.status == "signed"
+    assert any("A2" in d for d in summary.meta.grounding.dropped)
     assert {p.name for p in summary.parties} == {"Chile", "Argentina"}
     assert all("abolished" not in s.text for s in summary.statements)
     assert any(s.text.startswith("This is a practical agreement") for s in summary.statements)

@@ -29,8 +29,6 @@ def seed_answer(raw: str, **changes: Any) -> dict[str, Any]:
     """What a good model answers for the seed, pointing at sentences by number."""
     first = sentence_no(raw, "mutual defense clause")
     answer: dict[str, Any] = {
-        "summary": "Russia and North Korea signed a strategic partnership pact with a mutual "
-        "defence clause. Putin said it provides mutual assistance against aggression.",
         "parties": [
             {
                 "name": "Russia",
@@ -43,12 +41,9 @@ def seed_answer(raw: str, **changes: Any) -> dict[str, Any]:
         ],
         "agreements": [
             {
-                "name": "Comprehensive strategic partnership agreement",
-                "kind": "pact",
+                "agreement": 1,
                 "status": "signed",
                 "parties": ["Russia", "North Korea"],
-                "date_words": "on Wednesday",
-                "place": "Islamabad",
                 "scope": ["security", "trade", "investment", "cultural and humanitarian ties"],
                 "clauses": [
                     {
@@ -58,18 +53,13 @@ def seed_answer(raw: str, **changes: Any) -> dict[str, Any]:
                         "sentences": [first, sentence_no(raw, "mutual assistance in the event")],
                     }
                 ],
-                "sentences": [first, sentence_no(raw, "details of the Russia-North Korea")],
             },
             {
-                "name": "Arms deal",
-                "kind": "trade_deal",
+                "agreement": 2,
                 "status": "speculative",
                 "parties": ["North Korea", "Russia"],
-                "date_words": None,
-                "place": None,
                 "scope": ["munitions", "economic assistance"],
                 "clauses": [],
-                "sentences": [sentence_no(raw, "Pyongyang supplying Moscow")],
             },
         ],
         "quote_speakers": [],
@@ -259,7 +249,7 @@ def test_corrupted_cache_entry_is_recomputed(seed_raw: str, tmp_path: Path) -> N
 
 def test_an_entry_planted_for_another_article_is_not_served(seed_raw: str, tmp_path: Path) -> None:
     other_raw = "Geneva, 3 May 2025 (NWS): Ruritania and Elbonia signed a water accord."
-    nothing = {"summary": "A water accord.", "parties": [], "agreements": []}
+    nothing = {"parties": [], "agreements": []}
     nothing |= {"quote_speakers": [], "reported": []}
     script = Script([seed_answer(seed_raw), completion(nothing), seed_answer(seed_raw)])
     s = summariser(script, config(tmp_path))
@@ -339,7 +329,6 @@ def test_interrupted_quote_is_linked_pieces(tmp_path: Path) -> None:
         "agreements": [],
         "quote_speakers": [],
         "reported": [],
-        "summary": "Two countries signed a treaty.",
     }
     summary = summariser(Script([answer]), config(tmp_path)).summarise(raw)
     first, second = [s for s in summary.statements if s.kind == "direct"]
@@ -379,7 +368,14 @@ def test_unusable_answer_gives_a_flagged_partial_result_not_cached(
     script = Script([completion('{"summary": ""}')] * 6)
     s = summariser(script, config(tmp_path, max_reasks=2))
     partial = s.summarise(seed_raw)
-    assert partial.meta.partial and partial.summary == "" and partial.agreements == []
+    assert partial.meta.partial
+    # the rules' half: the agreements the text's own words settle, and nothing else
+    assert [(a.name, a.status) for a in partial.agreements] == [
+        ("Russia-North Korea strategic partnership pact", "signed"),
+        ("potential arms deal", "speculative"),
+    ]
+    assert all(d["status"] == "rules" for d in partial.meta.decided_by.values())
+    assert partial.agreements[0].clauses == []  # clauses come from the model only
     assert "no valid answer" in partial.meta.warnings[-1]
     direct = [x for x in partial.statements if x.kind == "direct"]
     assert len(direct) == 2 and all(x.speaker == "Vladimir Putin" for x in direct)
@@ -394,23 +390,12 @@ def test_relative_date_without_a_dateline_is_kept_and_warned(tmp_path: Path) -> 
     answer = {
         "parties": [],
         "agreements": [
-            {
-                "name": "ceasefire",
-                "kind": "ceasefire",
-                "status": "signed",
-                "parties": [],
-                "date_words": "on Wednesday",
-                "place": None,
-                "scope": [],
-                "clauses": [],
-                "sentences": [1],
-            }
+            {"agreement": 1, "status": "signed", "parties": [], "scope": [], "clauses": []}
         ],
         "quote_speakers": [],
         "reported": [],
-        "summary": "A ceasefire was signed.",
     }
     summary = summariser(Script([answer]), config(tmp_path)).summarise(raw)
     (ceasefire,) = summary.agreements
-    assert ceasefire.date is None and ceasefire.date_phrase == "on Wednesday"
+    assert ceasefire.date is None and ceasefire.date_phrase == "Wednesday"
     assert any("left unresolved" in w for w in summary.meta.warnings)

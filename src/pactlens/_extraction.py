@@ -1,9 +1,10 @@
 """The model-facing schema: what the LLM is asked to fill in.
 
 Leaner than the public models on purpose. The model never writes offsets or copies
-quotes: it points at numbered sentences (``[3]``) and numbered quotations (``Q2``) of
-the cleaned text, which pactlens found itself, so every piece of evidence is grounded
-by construction and a small model spends its few tokens on judgement, not copying.
+quotes: it points at numbered sentences (``[3]``), numbered quotations (``Q2``) and
+numbered agreements (``A1``) of the cleaned text, which pactlens found itself, so every
+piece of evidence is grounded by construction, the model cannot add an agreement, and a
+small model spends its few tokens on judgement, not copying.
 Lists carry ``max_length`` so constrained decoding cannot loop forever.
 """
 
@@ -12,13 +13,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import re
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from pactlens._models import AgreementKind, AgreementStatus, PartyKind
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"\u201c])")
+from pactlens._models import AgreementStatus, PartyKind
 
 __all__ = [
     "ExtractedAgreement",
@@ -51,17 +49,13 @@ class ExtractedClause(_Lean):
 
 
 class ExtractedAgreement(_Lean):
-    name: str
-    kind: AgreementKind
+    """The model's answer about one agreement pactlens listed (A1, A2, …)."""
+
+    agreement: int = Field(description="The agreement's number in the list (A1 is 1).")
     status: AgreementStatus
     parties: list[str] = Field(max_length=6)
-    date_words: str | None = Field(
-        description="The words of the text that date it, e.g. on Wednesday."
-    )
-    place: str | None
     scope: list[str] = Field(max_length=6)
     clauses: list[ExtractedClause] = Field(max_length=4)
-    sentences: list[int] = Field(max_length=4)
 
 
 class QuoteSpeaker(_Lean):
@@ -76,29 +70,19 @@ class ExtractedStatement(_Lean):
 
 
 class Extraction(_Lean):
-    # Field order is generation order under constrained decoding: the facts first, the
-    # abstract last, so a small model writes the summary from what it has extracted.
+    # No free-text abstract: pactlens writes it from the extracted agreements, so it
+    # cannot blur two deals into one, and the model spends no tokens on it.
     parties: list[ExtractedParty] = Field(max_length=8)
     agreements: list[ExtractedAgreement] = Field(max_length=5)
     quote_speakers: list[QuoteSpeaker] = Field(max_length=20)
     reported: list[ExtractedStatement] = Field(
         max_length=10, description="Indirect (reported) statements."
     )
-    summary: str = Field(description="A neutral abstract of two to four sentences.")
 
     @classmethod
     def empty(cls) -> Extraction:
         """The answer of a model that said nothing: pactlens's rules alone."""
-        return cls(parties=[], agreements=[], quote_speakers=[], reported=[], summary="-")
-
-    @field_validator("summary")
-    @classmethod
-    def _summary_not_empty(cls, value: str) -> str:
-        """Non-empty; at most four sentences, none repeated (greedy decoding loops)."""
-        sentences = list(dict.fromkeys(s.strip() for s in _SENTENCE_END.split(value) if s.strip()))
-        if not sentences:
-            raise ValueError("the summary must not be empty")
-        return " ".join(sentences[:4])
+        return cls(parties=[], agreements=[], quote_speakers=[], reported=[])
 
 
 @functools.lru_cache(maxsize=16)

@@ -24,6 +24,7 @@ __all__ = [
     "ArticleSummary",
     "Clause",
     "Dateline",
+    "Decider",
     "GroundingReport",
     "Meta",
     "Obligation",
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 #: Bumped whenever a field of the public models changes meaning or shape.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 PartyKind = Literal["state", "organisation", "company", "person", "group", "other"]
 AgreementKind = Literal["treaty", "pact", "trade_deal", "ceasefire", "mou", "contract", "other"]
@@ -55,6 +56,9 @@ AgreementStatus = Literal[
     "speculative",
 ]
 StatementKind = Literal["direct", "indirect"]
+#: Who decided a field of an agreement: pactlens's rules, from the text's own words, or
+#: the model, asked what the rules left open.
+Decider = Literal["rules", "model"]
 
 
 class _Model(BaseModel):
@@ -143,6 +147,20 @@ class Agreement(_Model):
     clauses: list[Clause] = Field(default_factory=list)
     caveats: list[str] = Field(default_factory=list)
     evidence: list[Span] = Field(default_factory=list)
+    status_evidence: Span | None = Field(
+        default=None,
+        description="The words that set the status: 'signed', 'withdrew from', 'could'.",
+    )
+    date_evidence: Span | None = Field(default=None, description="The date phrase, as written.")
+    party_evidence: dict[str, Span] = Field(
+        default_factory=dict,
+        description="Party id -> where the text names it as a party of this agreement.",
+    )
+    asserted_by: str | None = Field(
+        default=None,
+        description="Who the text says reports the status ('the State Department', "
+        "'Western officials'); None when the article states it in its own voice.",
+    )
 
 
 class Statement(_Model):
@@ -208,6 +226,10 @@ class Meta(_Model):
     usage: Usage = Field(default_factory=Usage)
     timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage.")
     grounding: GroundingReport = Field(default_factory=GroundingReport)
+    decided_by: dict[str, dict[str, Decider]] = Field(
+        default_factory=dict,
+        description="Agreement id -> field -> who decided it (rules or model).",
+    )
     partial: bool = Field(
         default=False,
         description="True when the model's answer could not be used: only what pactlens "
@@ -235,6 +257,11 @@ class ArticleSummary(_Model):
             yield from party.mentions
         for agreement in self.agreements:
             yield from agreement.evidence
+            if agreement.status_evidence is not None:
+                yield agreement.status_evidence
+            if agreement.date_evidence is not None:
+                yield agreement.date_evidence
+            yield from agreement.party_evidence.values()
             for clause in agreement.clauses:
                 yield from clause.evidence
         for statement in self.statements:

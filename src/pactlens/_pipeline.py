@@ -271,7 +271,7 @@ class Summariser:
         meta = summary.meta.model_copy(
             update={"partial": True, "warnings": [*summary.meta.warnings, str(error)]}
         )
-        return summary.model_copy(update={"summary": "", "meta": meta})
+        return summary.model_copy(update={"meta": meta})
 
     def _lookup(self, article: str | Article) -> tuple[Article, str, ArticleSummary | None]:
         cleaned = self.clean(article)

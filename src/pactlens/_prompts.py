@@ -105,7 +105,26 @@ class Prompt(BaseModel):
             lines.append(fmt("quotation", number=n, sentence=at, opening=opening, said=said))
             if not attribution.speaker:
                 open_questions.append(fmt("quote_ref", number=n))
+        agreements = []
+        for n, candidate in enumerate(prepared.candidates, start=1):
+            numbers = [k + 1 for k in candidate.sentences if k + 1 not in prepared.withheld]
+            cue = candidate.status_cue
+            status = (
+                fmt("status_settled", status=candidate.status, cue=" ".join(cue.span.text.split()))
+                if candidate.status is not None and cue is not None
+                else fmt("status_open")
+            )
+            agreements.append(
+                fmt(
+                    "agreement",
+                    number=n,
+                    name=" ".join(candidate.name.split()),
+                    sentences=" ".join(fmt("agreement_sentence", number=k) for k in numbers),
+                    status=status,
+                )
+            )
         return {
+            "agreements": "\n".join(agreements) or fmt("no_agreements"),
             "title": fmt("no_title")
             if not article.title or is_instruction_like(article.title)
             else article.title,

@@ -85,6 +85,10 @@ def _affinity(summary: ArticleSummary, predicted: Agreement, gold: dict[str, Any
     return 1 + shared
 
 
+def _count(ratios: dict[str, Ratio], key: str, right: int) -> None:
+    ratios[key] = ratios.get(key, Ratio()) + Ratio(right, 1)
+
+
 def score_passage(passage: Passage, summary: ArticleSummary | None) -> tuple[Scores, list[str]]:
     """The scores of one passage, and its misses in words (``summary=None``: failed)."""
     predicted = summary.agreements if summary is not None else []
@@ -115,6 +119,12 @@ def score_passage(passage: Passage, summary: ArticleSummary | None) -> tuple[Sco
                 used_p.add(pi)
                 pairs.append((gi, pi))
     r["spurious per passage"] = Ratio(len(predicted) - len(pairs), 1)
+    matched_p = {pi for _, pi in pairs}
+    notes += [
+        f"spurious: {p.name!r} ({p.status})"
+        for pi, p in enumerate(predicted)
+        if pi not in matched_p
+    ]
     r["found"] = Ratio(len(pairs), len(gold))
     matched = {gi: predicted[pi] for gi, pi in pairs}
     for gi, g in enumerate(gold):
@@ -124,16 +134,19 @@ def score_passage(passage: Passage, summary: ArticleSummary | None) -> tuple[Sco
             scores.parties += Counts(fn=len(g["parties"]))
             continue
         assert summary is not None
-        r["status"] = r.get("status", Ratio()) + Ratio(int(p.status == g["status"]), 1)
-        r[f"status ({g['status']})"] = Ratio(int(p.status == g["status"]), 1)
-        r["kind"] = Ratio(int(p.kind == g["kind"]), 1)
+        right_status = int(p.status == g["status"])
+        _count(r, "status", right_status)
+        _count(r, f"status ({g['status']})", right_status)
+        _count(r, "kind", int(p.kind == g["kind"]))
         if p.status != g["status"]:
             notes.append(f"{p.name!r}: {p.status}, gold {g['status']}")
         if g.get("date"):
             right = p.date == dt.date.fromisoformat(g["date"])
-            r["date"] = Ratio(int(right), 1)
+            _count(r, "date", int(right))
+            if not right:
+                notes.append(f"{p.name!r}: date {p.date}, gold {g['date']}")
         elif p.date is not None:
-            r["date where none"] = Ratio(1, 1)
+            _count(r, "date where none", 1)
         mine = _party_names(summary, p)
         theirs = _gold_names(g)
         hits = greedy_pairs(theirs, mine, lambda t, m: any(names_match(m, x) for x in t))

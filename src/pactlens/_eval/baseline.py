@@ -255,6 +255,4 @@ class RulesOnly:
             pactlens_version=__version__,
             grounding=built.report,
         )
-        return built.to_summary(
-            article, meta, abstract="(pactlens rules only: no model, no abstract)"
-        )
+        return built.to_summary(article, meta)

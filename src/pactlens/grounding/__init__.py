@@ -4,8 +4,9 @@ the model's answer into a summary whose every span slices back. Pure, no I/O, no
 :mod:`.quotes` (quotations and sentences), :mod:`.attribution` (who said each quotation),
 :mod:`.utterances` (quotations the text interrupts, as one), :mod:`.injection` (text
 addressed to AI systems), :mod:`.statements` (who said what),
-:mod:`.reported` (reported speech by rule), :mod:`.match` (the model's claims located in
-the text), :mod:`.parties` (aliases folded into canonical parties) and :mod:`.assembly`
+:mod:`.reported` (reported speech by rule), :mod:`.agreements` (agreements, their status
+cues, dates and parties by rule, with :mod:`.actors`), :mod:`.match` (the model's claims
+located in the text), :mod:`.parties` (aliases folded into canonical parties) and :mod:`.assembly`
 (prepare the prompt's facts; assemble the answer into public models).
 """
 

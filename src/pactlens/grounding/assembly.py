@@ -20,9 +20,11 @@ from functools import cached_property
 from pactlens._extraction import ExtractedAgreement, Extraction
 from pactlens._models import (
     Agreement,
+    AgreementStatus,
     Article,
     ArticleSummary,
     Clause,
+    Decider,
     GroundingReport,
     Meta,
     Obligation,
@@ -30,13 +32,13 @@ from pactlens._models import (
     Span,
     Statement,
 )
+from pactlens.grounding.agreements import Candidate, find_candidates
 from pactlens.grounding.attribution import Attribution, attribute
 from pactlens.grounding.injection import instruction_like
 from pactlens.grounding.match import find_mentions
-from pactlens.grounding.parties import PartyRegistry, party_id
+from pactlens.grounding.parties import PartyRegistry, guess_kind, party_id
 from pactlens.grounding.quotes import Quotation, find_quotations, sentence_index
 from pactlens.grounding.statements import build_statements
-from pactlens.text import dates as _dates
 
 __all__ = ["Assembled", "Prepared", "assemble", "prepare", "split_sentences"]
 
@@ -45,10 +47,10 @@ _HEDGES = re.compile(
     r"could not be (?:independently )?verified|no details",
     re.IGNORECASE,
 )
-#: The model's abstract is a few sentences; anything longer is cut (a hostile server
-#: could send megabytes, which would be cached and rendered).
-MAX_SUMMARY_CHARS = 1_000
 _CONCLUDED = frozenset({"agreed", "signed", "ratified", "in_force"})
+#: The model's free text (a clause, a scope item) is a few words; anything longer is
+#: cut, so a hostile or looping server cannot fill the cache and the page with it.
+MAX_MODEL_TEXT = 500
 
 
 def split_sentences(text: str) -> list[Span]:
@@ -84,6 +86,9 @@ class Prepared:
     #: :mod:`pactlens.grounding.injection`): withheld from the model, and nothing they
     #: alone support reaches the summary.
     withheld: frozenset[int] = frozenset()
+    #: The agreements the text reports, found by rule (:mod:`.agreements`): the model
+    #: is asked about these, by number, and about no others.
+    candidates: tuple[Candidate, ...] = ()
 
     def withheld_spans(self) -> list[Span]:
         return [self.sentences[n - 1] for n in sorted(self.withheld)]
@@ -116,13 +121,32 @@ class Prepared:
 def prepare(article: Article) -> Prepared:
     quotations = [q for q in find_quotations(article.text) if not q.scare]
     sentences = split_sentences(article.text)
+    withheld = instruction_like(article.text, sentences)
+    dateline = article.dateline
+    candidates = find_candidates(
+        article.text,
+        sentences,
+        anchor=dateline.date if dateline else None,
+        skip=withheld,
+        body_start=_body_start(article),
+    )
     return Prepared(
         article=article,
         sentences=sentences,
         quotations=quotations,
         attributions=attribute(article.text, quotations),
-        withheld=instruction_like(article.text, sentences),
+        withheld=withheld,
+        candidates=tuple(candidates),
     )
+
+
+def _body_start(article: Article) -> int:
+    """Where the text after the dateline ("Vienna, 12 February 2025 (CNA): ") begins."""
+    raw = article.dateline.raw if article.dateline else None
+    if not raw:
+        return 0
+    at = article.text.find(raw, 0, len(raw) + 200)
+    return at + len(raw) if at >= 0 else 0
 
 
 @dataclass
@@ -133,6 +157,7 @@ class Assembled:
     statements: list[Statement]
     report: GroundingReport
     warnings: list[str] = field(default_factory=list)
+    decided: dict[str, dict[str, Decider]] = field(default_factory=dict)
 
     def to_summary(
         self, article: Article, meta: Meta, *, abstract: str | None = None
@@ -147,7 +172,7 @@ class Assembled:
             parties=self.parties,
             agreements=self.agreements,
             statements=self.statements,
-            meta=meta,
+            meta=meta.model_copy(update={"decided_by": self.decided}),
         )
 
 
@@ -165,33 +190,15 @@ def _sentence_spans(
     return spans
 
 
-def _date_of(
-    found: ExtractedAgreement,
-    evidence: list[Span],
-    article: Article,
-) -> tuple[_dates.ResolvedDate | None, str | None]:
-    anchor = article.dateline.date if article.dateline else None
-    if anchor is None:
-        return None, found.date_words
-    candidates: list[str] = []
-    dateline_raw = (article.dateline.raw or "") if article.dateline else ""
-    if found.date_words and found.date_words.strip() and found.date_words not in dateline_raw:
-        candidates.append(found.date_words)
-    candidates += [
-        s.text
-        for span in evidence
-        for s in _dates.find_date_phrases(span.text)
-        if s.text not in dateline_raw
-    ]
-    for phrase in candidates:
-        resolved = _dates.resolve(phrase, anchor)
-        if resolved is not None:
-            return resolved, phrase
-    return None, None
-
-
 def assemble(prepared: Prepared, extraction: Extraction) -> Assembled:
-    """The model's answer as public models, every piece of evidence grounded in the text."""
+    """The model's answer as public models, every piece of evidence grounded in the text.
+
+    The agreements are those pactlens found by rule (``prepared.candidates``). The
+    model's answer about each, by number, fills in what the rules leave open: a status
+    no words settle, parties the text does not name in the usual places, clauses and
+    scope. An answer about an agreement pactlens did not list is dropped, so the model
+    cannot add one. The abstract is written from the agreements.
+    """
     report = GroundingReport()
     parties = _parties(prepared, extraction, report)
     warnings: list[str] = []
@@ -201,33 +208,99 @@ def assemble(prepared: Prepared, extraction: Extraction) -> Assembled:
             f"sentences {numbers} read as instructions to an AI, not news: withheld from the "
             "model, and nothing they alone support is reported"
         )
-    found_agreements = [a for a in extraction.agreements if not _only_withheld(a, prepared, report)]
-    agreements = [
-        _agreement(f"a{n}", found, prepared, parties, report, warnings)
-        for n, found in enumerate(found_agreements, start=1)
-    ]
+    answers: dict[int, ExtractedAgreement] = {}
+    for found in extraction.agreements:
+        if 1 <= found.agreement <= len(prepared.candidates):
+            answers.setdefault(found.agreement - 1, found)
+        else:
+            report.dropped.append(
+                f"agreement A{found.agreement}: pactlens found no such agreement in the text"
+            )
+    agreements: list[Agreement] = []
+    decided: dict[str, dict[str, Decider]] = {}
+    for k, candidate in enumerate(prepared.candidates):
+        agreement_id = f"a{len(agreements) + 1}"
+        answer = answers.get(k)
+        if answer is not None:
+            answer = _capped(answer, warnings)
+        built = _agreement(agreement_id, candidate, answer, prepared, parties, report)
+        if built is not None:
+            agreements.append(built[0])
+            decided[agreement_id] = built[1]
+    dated = prepared.article.dateline is not None and prepared.article.dateline.date is not None
+    for a in agreements:
+        if a.date is None and a.date_phrase and not dated:
+            warnings.append(
+                f"agreement {a.name!r}: {a.date_phrase!r} left unresolved, the article has no "
+                "dated dateline to resolve it against"
+            )
     statements = build_statements(prepared, extraction, parties, agreements, report)
     ungrounded = sum(not c.evidence for a in agreements for c in a.clauses)
     report = report.model_copy(update={"ungrounded_clauses": ungrounded})
-    abstract = extraction.summary.strip()
-    if len(abstract) > MAX_SUMMARY_CHARS:
-        warnings.append(
-            f"the model's summary was cut to {MAX_SUMMARY_CHARS:,} characters "
-            f"(it wrote {len(abstract):,})"
-        )
-        abstract = abstract[: MAX_SUMMARY_CHARS - 1].rstrip() + "…"
-    return Assembled(abstract, parties, agreements, statements, report, warnings)
+    abstract = compose_abstract(agreements, parties)
+    return Assembled(abstract, parties, agreements, statements, report, warnings, decided)
 
 
-def _only_withheld(found: ExtractedAgreement, prepared: Prepared, report: GroundingReport) -> bool:
-    """An agreement every cited sentence of which is withheld: a hostile article's claim."""
-    cited = [n for n in found.sentences if 1 <= n <= len(prepared.sentences)]
-    if cited and all(n in prepared.withheld for n in cited):
-        report.dropped.append(
-            f"agreement {found.name!r}: its only evidence is text addressed to AI systems"
+_VERBS: dict[AgreementStatus, str] = {
+    "proposed": "was proposed",
+    "under_negotiation": "is under negotiation",
+    "agreed": "was agreed",
+    "signed": "was signed",
+    "ratified": "was ratified",
+    "in_force": "entered into force",
+    "suspended": "was suspended",
+    "collapsed": "collapsed",
+    "speculative": "is only talked of, not concluded",
+}
+
+
+def compose_abstract(agreements: list[Agreement], parties: list[Party]) -> str:
+    """One sentence per agreement, written from the extracted facts: the abstract can
+    neither merge two deals nor say more than the agreements do."""
+    if not agreements:
+        return "The article reports no agreement."
+    names = {p.id: p.name for p in parties}
+    sentences = []
+    for a in agreements:
+        who = [names[pid] for pid in a.party_ids if pid in names]
+        if all(w.casefold() in a.name.casefold() for w in who):
+            who = []  # "the Russia-North Korea pact" names them already
+        between = ""
+        if len(who) >= 2:
+            between = f" between {', '.join(who[:-1])} and {who[-1]}"
+        elif who:
+            between = f" involving {who[0]}"
+        when = f" on {a.date.day} {a.date:%B %Y}" if a.date else ""
+        where = f" in {a.place}" if a.place else ""
+        article = "A" if a.status in {"speculative", "proposed"} else "The"
+        sentences.append(f"{article} {a.name}{between} {_VERBS[a.status]}{when}{where}.")
+    return " ".join(sentences)
+
+
+def _cut(text: str, warnings: list[str]) -> str:
+    if len(text) <= MAX_MODEL_TEXT:
+        return text
+    warnings.append(
+        f"the model wrote {len(text):,} characters where a few words were asked: cut to "
+        f"{MAX_MODEL_TEXT}"
+    )
+    return text[: MAX_MODEL_TEXT - 1].rstrip() + "…"
+
+
+def _capped(answer: ExtractedAgreement, warnings: list[str]) -> ExtractedAgreement:
+    """The model's answer with every free-text field cut to :data:`MAX_MODEL_TEXT`."""
+    clauses = [
+        c.model_copy(
+            update={
+                "topic": _cut(c.topic, warnings),
+                "summary": _cut(c.summary, warnings),
+                "condition": _cut(c.condition, warnings) if c.condition else c.condition,
+            }
         )
-        return True
-    return False
+        for c in answer.clauses
+    ]
+    scope = [_cut(item, warnings) for item in answer.scope]
+    return answer.model_copy(update={"clauses": clauses, "scope": scope})
 
 
 def _parties(prepared: Prepared, extraction: Extraction, report: GroundingReport) -> list[Party]:
@@ -237,50 +310,83 @@ def _parties(prepared: Prepared, extraction: Extraction, report: GroundingReport
     for a in extraction.agreements:
         for name in a.parties:
             registry.add(name)
+    for candidate in prepared.candidates:
+        for actor in candidate.parties:
+            registry.add(actor.name, guess_kind(actor.name))
     return registry.build(report)
 
 
 def _agreement(
     agreement_id: str,
-    found: ExtractedAgreement,
+    candidate: Candidate,
+    answer: ExtractedAgreement | None,
     prepared: Prepared,
     parties: list[Party],
     report: GroundingReport,
-    warnings: list[str],
-) -> Agreement:
-    article = prepared.article
-    evidence = _sentence_spans(prepared, found.sentences, f"agreement {found.name!r}", report)
-    ids = [pid for name in found.parties if (pid := party_id(parties, name))]
-    if not ids:  # the model named none: take the parties its evidence mentions
-        ids = [
-            p.id
-            for p in parties
-            if any(e.start <= m.start < e.end for m in p.mentions for e in evidence)
-        ]
-    ids = list(dict.fromkeys(ids))
-    resolved, phrase = _date_of(found, evidence, article)
-    if resolved is None and phrase and (article.dateline is None or not article.dateline.date):
-        warnings.append(
-            f"agreement {found.name!r}: {phrase!r} left unresolved, the article has no "
-            "dated dateline to resolve it against"
-        )
+) -> tuple[Agreement, dict[str, Decider]] | None:
+    """One agreement: the rules' findings, the model's answer where they are silent."""
+    name = candidate.name
+    if candidate.status is not None:
+        status: AgreementStatus = candidate.status
+        by: dict[str, Decider] = {"status": "rules"}
+    elif answer is not None:
+        status, by = answer.status, {"status": "model"}
+    else:
+        report.dropped.append(f"agreement {name!r}: nothing in the text says where it stands")
+        return None
+    evidence = [
+        prepared.sentences[n]
+        for n in candidate.sentences
+        if n + 1 not in prepared.withheld and 0 <= n < len(prepared.sentences)
+    ]
+    party_evidence: dict[str, Span] = {}
+    for actor in candidate.parties:
+        pid = party_id(parties, actor.name)
+        party = next((p for p in parties if p.id == pid), None)
+        if party is not None:  # where this agreement's own sentences name it, if they do
+            own = [m for m in party.mentions if any(e.start <= m.start < e.end for e in evidence)]
+            party_evidence.setdefault(party.id, own[0] if own else actor.span)
+    by["parties"] = "rules"
+    if not party_evidence and answer is not None:  # the model's, where the text names them
+        for named in answer.parties:
+            pid = party_id(parties, named)
+            party = next((p for p in parties if p.id == pid), None)
+            if party is None:
+                continue
+            inside = [
+                m for m in party.mentions if any(e.start <= m.start < e.end for e in evidence)
+            ]
+            if inside:
+                party_evidence.setdefault(party.id, inside[0])
+        by["parties"] = "model"
+    ids = list(party_evidence)
     signatories = []
-    if found.status in _CONCLUDED:
+    if status in _CONCLUDED:
         signatories = [r.name for p in parties if p.id in ids for r in p.representatives]
-    return Agreement(
-        id=agreement_id,
-        name=found.name,
-        kind=found.kind,
-        status=found.status,
-        party_ids=ids,
-        signatories=signatories,
-        date=resolved.value if resolved else None,
-        date_phrase=phrase,
-        place=_place(found.place, article),
-        scope=list(dict.fromkeys(found.scope)),
-        clauses=_clauses(found, prepared, ids, report),
-        evidence=evidence,
-        caveats=[s.text.strip() for s in evidence if _HEDGES.search(s.text)],
+    cue = candidate.status_cue
+    if candidate.date_span is not None:
+        by["date"] = "rules"
+    return (
+        Agreement(
+            id=agreement_id,
+            name=name,
+            kind=candidate.kind,
+            status=status,
+            party_ids=ids,
+            signatories=signatories,
+            date=candidate.date,
+            date_phrase=candidate.date_span.text if candidate.date_span else None,
+            place=_place(candidate.place, prepared.article),
+            scope=list(dict.fromkeys(answer.scope)) if answer else [],
+            clauses=_clauses(answer, prepared, ids, report) if answer else [],
+            evidence=evidence,
+            caveats=[s.text.strip() for s in evidence if _HEDGES.search(s.text)],
+            status_evidence=cue.span if cue is not None and by["status"] == "rules" else None,
+            date_evidence=candidate.date_span,
+            party_evidence=party_evidence,
+            asserted_by=candidate.asserted_by if by["status"] == "rules" else None,
+        ),
+        by,
     )
 
 

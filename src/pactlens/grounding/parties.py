@@ -15,11 +15,27 @@ from pactlens import lexicon
 from pactlens._models import GroundingReport, Party, PartyKind, Representative, Span
 from pactlens.grounding.match import find_mentions
 
-__all__ = ["PartyRegistry", "party_id", "slug", "speaker_party"]
+__all__ = ["PartyRegistry", "guess_kind", "party_id", "slug", "speaker_party"]
 
 _ROLE = re.compile(
     rf"\b({'|'.join(re.escape(role) for role in lexicon.ROLES)})\s+(?:[A-Z][\w'-]+\s+)*$"
 )
+
+
+def guess_kind(name: str) -> PartyKind:
+    """A party's kind from its name alone: the gazetteer's states and organisations,
+    firms and armed groups by their last word ("Corp", "Front"), else a state."""
+    known = lexicon.canonical(name)
+    if known is not None:
+        return "organisation" if known in lexicon.ORGANISATIONS else "state"
+    last = name.rsplit(maxsplit=1)[-1].casefold() if name.split() else ""
+    if last in lexicon.COMPANY_WORDS:
+        return "company"
+    if last in lexicon.ARMED_GROUP_WORDS:
+        return "group"
+    if last in lexicon.ORG_WORDS:
+        return "organisation"
+    return "state" if len(name.split()) == 1 else "other"
 
 
 def slug(name: str, taken: set[str]) -> str:

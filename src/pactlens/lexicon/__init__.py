@@ -18,29 +18,46 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 __all__ = [
     "ABBREVIATIONS",
+    "AGREEMENT_HEADS",
+    "AGREEMENT_IDIOMS",
+    "AGREEMENT_PLURALS",
     "ALIASES",
+    "ARMED_GROUP_WORDS",
     "AUXILIARIES",
     "BELIEF_VERBS",
     "BLURB_EXCEPTIONS",
     "CALENDAR_WORDS",
+    "CEASEFIRE_WORDS",
     "CHROME_LINES",
+    "COMPANY_WORDS",
+    "DEFINITE",
     "DEMONYMS",
     "DETERMINERS",
     "ELISIONS",
+    "GENERIC_HEADS",
     "GENERIC_NAME_WORDS",
     "GROUPS",
+    "HEDGES",
     "JOINERS",
+    "LIFECYCLE_CUES",
     "LIST_HEADERS",
+    "MODALS",
     "MONTHS",
     "MONTH_ABBREVIATIONS",
     "MONTH_NAMES",
     "NAME_ABBREVIATIONS",
     "NAME_PARTICLES",
+    "NEGATIVE_DETERMINERS",
+    "NEGATORS",
+    "NEW_MARKERS",
     "NOT_NAMES",
     "NOT_PERSON",
     "NOT_PLACES",
     "NO_INVERSION",
     "NUMBERS",
+    "ORGANISATIONS",
+    "ORGANS",
+    "ORG_WORDS",
     "PLACE_PARTICLES",
     "PLURAL_SOURCES",
     "PRONOUN_ARGUMENTS",
@@ -49,13 +66,17 @@ __all__ = [
     "ROLES",
     "SENTENCE_OPENERS",
     "SIDES",
+    "SPEAKING",
     "SPEECH_VERBS",
+    "STOP_LEFT",
     "STOP_WORDS",
     "SUBJECT_PRONOUNS",
     "THIRD_PERSON",
     "TITLES",
     "TITLE_ABBREVIATIONS",
     "TITLE_LEAD",
+    "TRADE_WORDS",
+    "VAGUE_MODIFIERS",
     "WEEKDAYS",
     "canonical",
 ]
@@ -171,6 +192,50 @@ LIST_HEADERS = _words("cleaning", "list_headers")
 GENERIC_NAME_WORDS = _words("eval", "generic_name_words")
 #: RAMS arguments that are pronouns.
 PRONOUN_ARGUMENTS = _words("eval", "pronoun_arguments")
+
+# -- agreements -------------------------------------------------------------------------
+
+_AGREEMENTS: dict[str, Any] = _DATA["agreements"]
+#: Head nouns of an agreement mention (lowercase, singular) -> the kind each makes.
+AGREEMENT_HEADS: dict[str, str] = dict(_AGREEMENTS["heads"])
+#: Plurals of the heads: generic ("earlier truces"), never a mention of one agreement.
+AGREEMENT_PLURALS = _words("agreements", "plurals")
+#: Heads a bare definite mention of which may stand for any earlier agreement.
+GENERIC_HEADS = _words("agreements", "generic_heads")
+#: Modifiers that make a different agreement from the ones before ("a separate deal").
+NEW_MARKERS = _words("agreements", "new_markers")
+#: Modifiers that tell no agreement from another ("the draft treaty").
+VAGUE_MODIFIERS = _words("agreements", "vague_modifiers")
+DEFINITE = _words("agreements", "definite")
+#: Determiners that make a mention no agreement ("no agreement was reached").
+NEGATIVE_DETERMINERS = _words("agreements", "negative")
+TRADE_WORDS = _words("agreements", "trade_words")
+CEASEFIRE_WORDS = _words("agreements", "ceasefire_words")
+#: Words that end a head's modifiers on the left.
+STOP_LEFT = _words("agreements", "stop_left")
+#: Phrases in which a head is no agreement ("a big deal").
+AGREEMENT_IDIOMS: tuple[str, ...] = tuple(_AGREEMENTS["idioms"])
+#: Words that make a deal only feared, rumoured or possible.
+HEDGES = _words("agreements", "hedges")
+#: Words before a lifecycle verb that deny it.
+NEGATORS = _words("agreements", "negators")
+#: Words before a lifecycle verb that put it in the future or in doubt.
+MODALS = _words("agreements", "modals")
+#: Reporting words whose date is the day someone spoke.
+SPEAKING = _words("agreements", "speaking")
+#: Last words of a name that make it a body, not a person ("Corp", "Army").
+ORG_WORDS = _words("agreements", "org_words")
+#: Last words of a company's name ("Corp", "Shipping"), and of an armed group's.
+COMPANY_WORDS = _words("agreements", "company_words")
+ARMED_GROUP_WORDS = _words("agreements", "armed_group_words")
+#: Gazetteer names that are organisations, not states.
+ORGANISATIONS = frozenset(_AGREEMENTS["organisations"])
+#: A state's organs ("Kenya's parliament" stands for Kenya).
+ORGANS = _words("agreements", "organs")
+#: Status -> regular expressions of the words that set it, weakest stage first.
+LIFECYCLE_CUES: dict[str, tuple[str, ...]] = {
+    status: tuple(patterns) for status, patterns in _AGREEMENTS["cues"].items()
+}
 
 # -- gazetteer ---------------------------------------------------------------------------
 

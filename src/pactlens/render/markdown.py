@@ -16,7 +16,7 @@ from pactlens.render.common import (
 )
 
 if TYPE_CHECKING:
-    from pactlens._models import ArticleSummary, Clause
+    from pactlens._models import Agreement, ArticleSummary, Clause
 
 __all__ = ["to_markdown"]
 
@@ -43,6 +43,37 @@ def _md_clause(summary: ArticleSummary, number: int, clause: Clause) -> list[str
     return lines
 
 
+def _md_agreement(summary: ArticleSummary, agreement: Agreement) -> list[str]:
+    """An agreement's section: its status with the words that set it, then the rest."""
+    out = [f"### {_md(agreement.name)}", ""]
+    decided = summary.meta.decided_by.get(agreement.id, {})
+    status = ""
+    if agreement.status_evidence is not None:
+        status = (
+            f"{status_label(agreement.status)}, from “{agreement.status_evidence.text}” "
+            f"({decided.get('status', 'rules')})"
+        )
+    elif decided.get("status") == "model":
+        status = f"{status_label(agreement.status)} (the model's reading)"
+    date_from = f"“{agreement.date_evidence.text}”" if agreement.date_evidence else ""
+    details = [
+        ("status", status),
+        ("according to", agreement.asserted_by or ""),
+        ("date from", date_from),
+        ("signatories", ", ".join(agreement.signatories)),
+        ("place", agreement.place or ""),
+        ("scope", ", ".join(agreement.scope)),
+        ("caveats", "; ".join(agreement.caveats)),
+    ]
+    out += [f"- {label}: {_md(value)}" for label, value in details if value]
+    if agreement.clauses:
+        out += ["", "Clauses:", ""]
+        for number, clause in enumerate(agreement.clauses, 1):
+            out += _md_clause(summary, number, clause)
+    out.append("")
+    return out
+
+
 def to_markdown(summary: ArticleSummary) -> str:
     """The summary as Markdown: facts first, then who said what, then provenance."""
     out = [f"# {_md(summary.title or 'Untitled article')}", ""]
@@ -64,19 +95,7 @@ def to_markdown(summary: ArticleSummary) -> str:
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
         for agreement in summary.agreements:
-            out += [f"### {_md(agreement.name)}", ""]
-            details = [
-                ("signatories", ", ".join(agreement.signatories)),
-                ("place", agreement.place or ""),
-                ("scope", ", ".join(agreement.scope)),
-                ("caveats", "; ".join(agreement.caveats)),
-            ]
-            out += [f"- {label}: {_md(value)}" for label, value in details if value]
-            if agreement.clauses:
-                out += ["", "Clauses:", ""]
-                for number, clause in enumerate(agreement.clauses, 1):
-                    out += _md_clause(summary, number, clause)
-            out.append("")
+            out += _md_agreement(summary, agreement)
 
     if summary.parties:
         out += ["## Parties", ""]

@@ -47,7 +47,7 @@ PALETTE: tuple[tuple[str, str], ...] = (
     ("#4d7c0f", "#e6f5c4"),
     ("#a21caf", "#fbdcfb"),
 )
-_ROLE_ORDER = ("quote", "report", "speaker", "evidence", "mention")
+_ROLE_ORDER = ("cue", "quote", "report", "speaker", "evidence", "mention")
 _E = html.escape
 
 
@@ -90,6 +90,16 @@ def _targets(summary: ArticleSummary, colours: dict[str, int]) -> list[_Target]:
     for i, agreement in enumerate(summary.agreements):
         for j, span in enumerate(agreement.evidence):
             targets.append(_Target(f"a{i}-e{j}", span, "evidence", f"agreement: {agreement.name}"))
+        if agreement.status_evidence is not None:
+            label = f"status of {agreement.name}: {status_label(agreement.status)}"
+            targets.append(_Target(f"a{i}-st", agreement.status_evidence, "cue", label))
+        if agreement.date_evidence is not None:
+            label = f"date of {agreement.name}: {date_text(agreement)}"
+            targets.append(_Target(f"a{i}-dt", agreement.date_evidence, "cue", label))
+        for pid, span in agreement.party_evidence.items():
+            named = summary.party(pid)
+            label = f"party to {agreement.name}: {named.name if named else pid}"
+            targets.append(_Target(f"a{i}-p-{pid}", span, "evidence", label))
         for k, clause in enumerate(agreement.clauses):
             for j, span in enumerate(clause.evidence):
                 label = f"clause: {clause.topic}"
@@ -163,6 +173,18 @@ class _Cards:
             )
         return f'<ul class="evidence">{"".join(links)}</ul>' if links else ""
 
+    def _link(self, key: str, text: str, span: Span | None) -> str:
+        """``text``, linked to the words of the article that state it, if any."""
+        if not text:
+            return ""
+        if span is None or key not in self.first_mark:
+            return _E(text)
+        title = _E(f"the text: “{span.text}”")
+        return (
+            f'<a class="jump fact" href="#{self.first_mark[key]}" data-targets="{key}" '
+            f'title="{title}">{_E(text)}</a>'
+        )
+
     def clause(self, a: int, k: int, clause: Clause, agreement: Agreement, apart: bool) -> str:
         keys = [f"a{a}-c{k}-e{j}" for j in range(len(clause.evidence))]
         rows = [f"<li>{_E(obligation_text(self.summary, o))}</li>" for o in clause.obligations]
@@ -180,16 +202,35 @@ class _Cards:
 
     def agreement(self, a: int, agreement: Agreement, clauses_apart: bool) -> str:
         keys = [f"a{a}-e{j}" for j in range(len(agreement.evidence))]
+        decided = self.summary.meta.decided_by.get(agreement.id, {})
+        status_row = self._link(
+            f"a{a}-st", status_label(agreement.status), agreement.status_evidence
+        )
+        if agreement.status_evidence is not None:
+            status_row += f' <span class="by">({_E(decided.get("status", "model"))}'
+            if agreement.asserted_by:
+                status_row += f"; according to {_E(agreement.asserted_by)}"
+            status_row += ")</span>"
+        parties = ", ".join(
+            self._link(f"a{a}-p-{pid}", name, agreement.party_evidence.get(pid))
+            for pid, name in zip(
+                agreement.party_ids, party_names(self.summary, agreement.party_ids), strict=False
+            )
+        )
+        linked = [
+            ("Status", status_row),
+            ("Date", self._link(f"a{a}-dt", date_text(agreement), agreement.date_evidence)),
+            ("Parties", parties),
+        ]
         facts = [
             ("Kind", status_label(agreement.kind)),
-            ("Date", date_text(agreement)),
-            ("Parties", ", ".join(party_names(self.summary, agreement.party_ids))),
             ("Signatories", ", ".join(agreement.signatories)),
             ("Place", agreement.place or ""),
             ("Scope", ", ".join(agreement.scope)),
             ("Caveats", "; ".join(agreement.caveats)),
         ]
-        dl = "".join(f"<dt>{name}</dt><dd>{_E(value)}</dd>" for name, value in facts if value)
+        dl = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in linked if value)
+        dl += "".join(f"<dt>{name}</dt><dd>{_E(value)}</dd>" for name, value in facts if value)
         clauses = "".join(
             self.clause(a, k, clause, agreement, apart=False)
             for k, clause in enumerate(agreement.clauses)

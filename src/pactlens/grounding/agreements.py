@@ -1,0 +1,688 @@
+"""Agreements by rule: the mentions, the cues that set each status, the date, the parties.
+
+Pure, no I/O. News reports a deal's stage in few words ("signed … on Monday", "could
+follow", "withdrew from", "entered into force"), and a small model reading a whole
+article gets those words wrong more often than a rule does. So pactlens finds the
+agreements first, deterministically, and asks the model only what rules leave open:
+
+1. **Mentions.** Singular agreement nouns (treaty, pact, deal, memorandum, ceasefire,
+   contract …) with their modifiers; plurals ("earlier truces"), idioms ("a big deal")
+   and denied ones ("no agreement was reached", "without a deal") are none.
+2. **One agreement per thing.** A mention with new modifiers, or "a separate / new …",
+   starts an agreement; "the deal", "the pact" or "a defence pact" again refer back.
+3. **Cues.** Lifecycle words (proposed … collapsed) beside a mention, unless denied
+   ("no document has yet been signed") or not yet real ("will take effect", "could
+   agree"); hedges ("could", "potential", "feared") make a deal speculative when nothing
+   else is said of it. The latest stage reported wins; suspension and collapse end it.
+4. **Date** of the deciding event, never of the day someone spoke about it ("…, the
+   ministry said on Tuesday"); **parties** in the places the text names them.
+
+Every decision keeps its evidence as a span of the text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pactlens import lexicon
+from pactlens._models import AgreementKind, AgreementStatus, Span
+from pactlens.grounding.actors import Actor, Actors
+from pactlens.text import dates as _dates
+
+__all__ = ["STAGES", "Candidate", "Cue", "Mention", "find_candidates"]
+
+#: Lifecycle stages, weakest first: the latest reported wins.
+STAGES: tuple[AgreementStatus, ...] = (
+    "proposed",
+    "under_negotiation",
+    "agreed",
+    "signed",
+    "ratified",
+    "in_force",
+    "suspended",
+    "collapsed",
+)
+#: Statuses that carry the date of their event (talks and rumours have none).
+_DATED = frozenset(STAGES) - {"under_negotiation"}
+
+_HEADS = {**lexicon.AGREEMENT_HEADS}
+_HEAD = re.compile(
+    r"\b(?P<head>"
+    + "|".join(
+        re.escape(h) for h in sorted({*_HEADS, *lexicon.AGREEMENT_PLURALS}, key=len, reverse=True)
+    )
+    + r")\b(?P<tail>\s+of\s+understanding)?",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"[\w'\u2019]+(?:-[\w'\u2019]+)*|[^\w\s]")
+_CUES = [
+    (status, re.compile(rf"\b(?:{'|'.join(patterns)})\b", re.IGNORECASE))
+    for status, patterns in lexicon.LIFECYCLE_CUES.items()
+]
+_CLAUSE_BREAK = re.compile(r";|,\s+(?:but|though|although|while|whereas)\b|\s+but\s+")
+_IDIOMS = re.compile(
+    "|".join(r"\b" + re.escape(i).replace(r"\ ", r"\s+") + r"\b" for i in lexicon.AGREEMENT_IDIOMS),
+    re.IGNORECASE,
+)
+_AGREE_TO = re.compile(
+    r"\bagree(?:d|s)?\b(?:\s+\w+){0,4}?\s+to\s+(?!(?:a|an|the|its|their)\b)"
+    r"(?P<what>(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)"
+)
+_PURPOSE = re.compile(
+    r"(?<![\w-])(?:(?P<lead>to|for)\s+(?!(?:a|an|the)\s)(?=[a-z0-9])|(?P<which>under which)\s+)"
+    r"(?P<what>[\w'-]+(?:\s+[\w'-]+){0,5})"
+)
+#: "… could sell fighter jets to Sundaria, a deal that …": the deal is the verb phrase.
+_APPOSED = re.compile(
+    r"\b(?:could|would|might|may|will|to)\s+(?:also\s+)?(?P<what>[a-z][\w-]*(?:\s+[\w-]+){0,5}?)"
+    r"\s*,\s*(?:a|an)\s*$"
+)
+_SPEECH = re.compile(
+    rf"\b(?:{'|'.join(sorted(lexicon.SPEAKING))})\b(?:\s+\w+){{0,4}}\s*$", re.IGNORECASE
+)
+_BETWEEN = re.compile(r"^\s*(?:between|among)\s+", re.IGNORECASE)
+_WITH = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,4}?(?:with|to)\s+(?=(?:the\s+)?(?:government\s+of\s+)?[A-Z])"
+)
+_SIDES = re.compile(
+    rf"\b(?:the|both)\s+(?:two\s+)?(?:{'|'.join(sorted(lexicon.SIDES))})\b", re.IGNORECASE
+)
+_TRADE = lexicon.TRADE_WORDS
+_PLACE = re.compile(
+    r"\b(?:in|at)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}?(?:(?:town|city|port|capital|village)\s+of\s+)?"
+    r"(?P<place>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)"
+)
+_SAYERS = "said|says|confirmed|announced|reported|told reporters|added|stated"
+_TRAILING_SOURCE = re.compile(
+    rf",\s+(?P<who>(?:[\w'\u2019-]+\s+){{0,5}}?[\w'\u2019-]+)\s+(?:{_SAYERS})\b"
+)
+_LEADING_SOURCE = re.compile(
+    rf"^\s*(?P<who>(?:[\w'\u2019-]+\s+){{0,5}}?[\w'\u2019-]+)\s+(?:{_SAYERS}|fear|fears|feared)\b"
+)
+_ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,.;]{2,60})")
+_DENIED = re.compile(
+    rf"(?:^|\W)(?:{'|'.join(re.escape(n) for n in sorted(lexicon.NEGATORS))})(?:\W|$)|n't\b",
+    re.IGNORECASE,
+)
+_MAX_MODIFIERS = 6
+_TOPIC = re.compile(r"\s+(?:on|for)\s+(?P<words>(?:(?:the\s+)?[a-z][\w-]*\s*){1,5})")
+
+
+def _topic(words: str) -> str:
+    """The topic's content words ("the avoidance of double taxation yesterday" ->
+    "avoidance of double taxation")."""
+    kept: list[str] = []
+    for word in words.split():
+        low = word.casefold()
+        if low in lexicon.CALENDAR_WORDS or low in {"yesterday", "today", "tomorrow", "last"}:
+            break
+        if low in lexicon.STOP_LEFT and low not in {"of", "the"}:
+            break
+        if kept or low != "the":
+            kept.append(word)
+    while kept and kept[-1].casefold() in lexicon.STOP_LEFT:
+        kept.pop()
+    return " ".join(kept)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One noun phrase naming an agreement: "a ten-year gas supply deal"."""
+
+    span: Span  # the phrase, determiner left out
+    head: str  # the head noun, lowercase and singular
+    modifiers: tuple[str, ...]  # content words before the head, lowercase
+    definite: bool
+    new: bool  # "a separate …", "a new …": not one named before
+    sentence: int  # index into the sentences
+    clause: tuple[int, int]  # the clause holding it, in text offsets
+    topic: str = ""  # "on green hydrogen": what it is about, for its name
+
+    @property
+    def family(self) -> str:
+        """The head's kind, or a modifier's ("ceasefire agreement" is a ceasefire)."""
+        for word in self.modifiers:
+            if _HEADS.get(word, "other") != "other":
+                return _HEADS[word]
+        kind = _HEADS.get(self.head, "other")
+        return kind if kind != "other" else self.head
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Words that set a status, e.g. ``signed`` or ``could``."""
+
+    status: AgreementStatus
+    span: Span
+    sentence: int
+    clause: tuple[int, int]
+
+
+@dataclass
+class Candidate:
+    """One agreement as the rules see it, with the evidence of each decision."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    #: Mentions of a part of it ("the contract would include a 20-year agreement").
+    parts: list[Mention] = field(default_factory=list)
+    cues: list[Cue] = field(default_factory=list)
+    hedges: list[Cue] = field(default_factory=list)
+    status: AgreementStatus | None = None
+    status_cue: Cue | None = None
+    date: dt.date | None = None
+    date_span: Span | None = None
+    parties: list[Actor] = field(default_factory=list)
+    content: str | None = None  # "exchange prisoners" when no noun names it
+    content_span: Span | None = None
+    purpose: str | None = None  # "to build a dam": what a generic "contract" is for
+    place: str | None = None  # "in Beijing", beside the deciding words
+    asserted_by: str | None = None  # "…, the State Department said"
+
+    @property
+    def name(self) -> str:
+        named = [m for m in self.mentions if _content(m)]
+        if named:
+            best = max(named, key=lambda m: (len(_content(m)), -m.span.start))
+            return f"{best.span.text} on {best.topic}" if best.topic else best.span.text
+        head = self.mentions[0].head if self.mentions else "agreement"
+        if self.content:
+            return f"{head} to {self.content}"
+        if self.purpose:
+            return f"{self.mentions[0].span.text} {self.purpose}"
+        return self.mentions[0].span.text if self.mentions else head
+
+    @property
+    def kind(self) -> AgreementKind:
+        specific = [m for m in self.mentions if m.head not in lexicon.GENERIC_HEADS]
+        words = {w for m in self.mentions for w in m.modifiers}
+        if words & lexicon.CEASEFIRE_WORDS:
+            return "ceasefire"
+        if specific:
+            kind = _HEADS.get(specific[0].head, "other")
+        else:
+            kind = _HEADS.get(self.mentions[0].head, "other") if self.mentions else "other"
+            if kind == "other" and words & _TRADE:
+                kind = "trade_deal"
+        return kind  # type: ignore[return-value]
+
+    @property
+    def sentences(self) -> list[int]:
+        return sorted({m.sentence for m in (*self.mentions, *self.parts)})
+
+    @property
+    def settled(self) -> bool:
+        """Whether the text's own words decide the status (else the model is asked)."""
+        return self.status is not None
+
+
+def _clauses(sentence: Span) -> list[tuple[int, int]]:
+    out, start = [], sentence.start
+    for m in _CLAUSE_BREAK.finditer(sentence.text):
+        out.append((start, sentence.start + m.start()))
+        start = sentence.start + m.end()
+    out.append((start, sentence.end))
+    return out
+
+
+def _clause_of(clauses: list[tuple[int, int]], index: int) -> tuple[int, int]:
+    return next((c for c in clauses if c[0] <= index < c[1]), clauses[-1])
+
+
+def _tokens_before(text: str, start: int, end: int) -> list[str]:
+    return [m.group() for m in _TOKEN.finditer(text, start, end)]
+
+
+def _mention(
+    text: str, match: re.Match[str], sentence: int, clause: tuple[int, int]
+) -> Mention | None:
+    head = match["head"].casefold()
+    if head in lexicon.AGREEMENT_PLURALS:
+        return None
+    after = text[match.end() : match.end() + 30]
+    next_word = re.match(r"\s+([\w-]+)", after)
+    if next_word and (
+        next_word[1].casefold() in _HEADS or next_word[1].casefold() in lexicon.AGREEMENT_PLURALS
+    ):
+        return None  # "ceasefire agreement": the second noun is the head
+    if match["head"][0].isupper() and next_word and next_word[1][0].isupper():
+        return None  # "Treaty Organization": part of another name
+    window = text[max(clause[0], match.start() - 25) : min(clause[1], match.end() + 12)]
+    idiom = _IDIOMS.search(window)
+    if idiom is not None and head in idiom.group().casefold():
+        return None
+    tokens = list(_TOKEN.finditer(text, clause[0], match.start()))
+    modifiers: list[str] = []
+    start = match.start()
+    determiner = ""
+    new = False
+    before: list[str] = []
+    for k in range(len(tokens) - 1, -1, -1):
+        word = tokens[k].group()
+        low = word.casefold()
+        if low in lexicon.NEW_MARKERS:
+            new = True
+            start = tokens[k].start()
+            continue
+        if (
+            not re.match(r"\w", word)
+            or low in lexicon.STOP_LEFT
+            or low in lexicon.DEFINITE
+            or low in lexicon.NEGATIVE_DETERMINERS
+            or word.endswith(("'s", "\u2019s"))
+            or len(modifiers) >= _MAX_MODIFIERS
+            or any(p.fullmatch(word) for _, p in _CUES)
+        ):
+            determiner = low
+            before = [t.group().casefold() for t in tokens[max(0, k - 2) : k]]
+            break
+        modifiers.insert(0, low)
+        start = tokens[k].start()
+    if determiner in lexicon.NEGATIVE_DETERMINERS or any(
+        b in lexicon.NEGATIVE_DETERMINERS for b in before if determiner in {"a", "an", "such"}
+    ):
+        return None  # "no agreement", "without a deal", "any such pact"
+    definite = determiner in lexicon.DEFINITE
+    if not modifiers and not definite and determiner not in {"a", "an"}:
+        return None  # "reached agreement", "without agreement": no thing named
+    end = match.end()
+    modifiers = [m for m in modifiers if not m.isdigit()]
+    topic = _TOPIC.match(text, end, clause[1])
+    return Mention(
+        span=Span(start=start, end=end, text=text[start:end]),
+        head="memorandum" if head == "mou" else head,
+        modifiers=tuple(modifiers),
+        definite=definite,
+        new=new,
+        sentence=sentence,
+        clause=clause,
+        topic=_topic(topic["words"]) if topic else "",
+    )
+
+
+def _same_family(a: str, b: str) -> bool:
+    return a == b
+
+
+def _content(m: Mention) -> set[str]:
+    return {
+        w
+        for w in (*m.modifiers, *m.topic.split())
+        if len(w) > 2 and "year" not in w and w not in lexicon.VAGUE_MODIFIERS
+    }
+
+
+def _group(mentions: list[Mention]) -> list[Candidate]:
+    candidates: list[Candidate] = []
+    last: Candidate | None = None  # the agreement the previous mention named
+    for m in mentions:
+        target: Candidate | None = None
+        if not (m.new and not m.definite) and candidates:
+            words = _content(m)
+            if words:
+                target = next(
+                    (
+                        c
+                        for c in reversed(candidates)
+                        if any(words & _content(o) for o in c.mentions)
+                    ),
+                    None,
+                )
+            if target is None and not words:
+                same = [
+                    c
+                    for c in candidates
+                    if any(_same_family(m.family, o.family) for o in c.mentions)
+                ]
+                if same:
+                    target = same[-1]
+                elif m.head in lexicon.GENERIC_HEADS and m.definite:
+                    target = last  # "the agreement": the one just spoken of
+        if target is None:
+            target = Candidate()
+            candidates.append(target)
+        target.mentions.append(m)
+        last = target
+    return candidates
+
+
+def _cues(
+    text: str, sentence: Span, number: int, clauses: list[tuple[int, int]]
+) -> tuple[list[Cue], list[Cue]]:
+    """The lifecycle cues of a sentence that state a real event, and its hedges."""
+    found: list[Cue] = []
+    for status, pattern in _CUES:
+        for m in pattern.finditer(text, sentence.start, sentence.end):
+            clause = _clause_of(clauses, m.start())
+            before = [t.casefold() for t in _tokens_before(text, clause[0], m.start())][-6:]
+            if _DENIED.search(" ".join(before)):
+                continue  # "no document has yet been signed"
+            if any(t in lexicon.MODALS for t in before[-4:]):
+                continue  # "will take effect", "could agree", "expected to sign"
+            found.append(
+                Cue(status, Span(start=m.start(), end=m.end(), text=m.group()), number, clause)  # type: ignore[arg-type]
+            )
+    found.sort(key=lambda c: (c.span.start, -(c.span.end - c.span.start)))
+    cues: list[Cue] = []
+    for cue in found:  # longest first where two overlap ("voted to ratify")
+        if cues and cue.span.start < cues[-1].span.end:
+            if STAGES.index(cue.status) > STAGES.index(cues[-1].status) and (
+                cue.span.end - cue.span.start > cues[-1].span.end - cues[-1].span.start
+            ):
+                cues[-1] = cue
+            continue
+        cues.append(cue)
+    hedges = [
+        Cue(
+            "speculative",
+            Span(start=t.start(), end=t.end(), text=t.group()),
+            number,
+            _clause_of(clauses, t.start()),
+        )
+        for t in _TOKEN.finditer(text, sentence.start, sentence.end)
+        if t.group() in lexicon.HEDGES  # lowercase only: "May" is a month
+    ]
+    return cues, hedges
+
+
+def _nearest(cue: Cue, mentions: Sequence[tuple[Mention, Candidate]]) -> Candidate | None:
+    """The agreement a cue speaks of: the nearest mention in its clause, the following
+    one preferred ("signed a deal"), else in its sentence."""
+    best: tuple[float, Candidate] | None = None
+    for scope in ("clause", "sentence"):
+        for m, c in mentions:
+            if m.sentence != cue.sentence or (scope == "clause" and m.clause != cue.clause):
+                continue
+            if m.span.start >= cue.span.end:
+                gap = (m.span.start - cue.span.end) * 0.8
+            else:
+                gap = max(0, cue.span.start - m.span.end)
+            if best is None or gap < best[0]:
+                best = (gap, c)
+        if best is not None:
+            return best[1]
+    return None
+
+
+def _date(
+    text: str, cue: Cue, anchor: dt.date | None, exclude: Sequence[Span]
+) -> tuple[dt.date | None, Span | None]:
+    start, end = cue.clause
+    phrases = [
+        Span(start=start + p.start, end=start + p.end, text=p.text)
+        for p in _dates.find_date_phrases(text[start:end])
+    ]
+    usable = []
+    for p in phrases:
+        if any(x.start <= p.start < x.end for x in exclude):
+            continue
+        if _SPEECH.search(text[max(start, p.start - 40) : p.start]):
+            continue  # "…, the ministry said on Tuesday": the day someone spoke
+        usable.append(p)
+    usable.sort(
+        key=lambda p: (
+            abs(p.start - cue.span.end) if p.start >= cue.span.end else cue.span.start - p.end
+        )
+    )
+    for phrase in usable:
+        if anchor is None:
+            return None, phrase
+        resolved = _dates.resolve(phrase.text, anchor, tense="past")
+        if resolved is not None:
+            return resolved.value, phrase
+    return None, None
+
+
+def _parties(
+    text: str, candidate: Candidate, actors: Actors, others: Sequence[Span]
+) -> tuple[list[Actor], bool]:
+    """The bodies the text names as making or bound by the agreement, and whether it
+    refers to them as "the two sides" (parties named before)."""
+    found: list[Actor] = []
+    inherit = False
+    for m in candidate.mentions:
+        clause_end = m.clause[1]
+        after = text[m.span.end : clause_end]
+        between = _BETWEEN.match(after)
+        if between:  # "a pact between A and B"
+            stop = re.search(
+                r"[,;]|\b(?:on|in|at|which|that|who|to|for|after)\b", after[between.end() :]
+            )
+            end = m.span.end + between.end() + (stop.start() if stop else len(after))
+            found += actors.in_span(m.span.end, end)
+        with_ = _WITH.match(after)
+        if with_:  # "a treaty with Argentina", "proposed … to Australia"
+            rest = after[with_.end() :]
+            stop = re.search(r"[,;]|\b(?:on|in|at|which|that|who|to|for|after|last)\b", rest)
+            end = m.span.end + with_.end() + (stop.start() if stop else len(rest))
+            found += actors.in_span(m.span.end + with_.end(), end)
+        by = re.search(r"signed\s+by\s+", after[:40])
+        if by:  # "a memorandum signed by Kestrel and Valdoria's mines ministry"
+            rest = after[by.end() :]
+            stop = re.search(r"[;]|\b(?:on|in|at|which|that|who|to|for)\b", rest)
+            end = m.span.end + by.end() + (stop.start() if stop else len(rest))
+            found += actors.in_span(m.span.end + by.end(), end)
+        if re.search(r"[A-Z][\w ]*?-[A-Z]", m.span.text):  # "the Japan-Valdoria agreement"
+            found += actors.in_span(m.span.start, m.span.end)
+    for cue in [*candidate.cues, *candidate.hedges[:1]]:  # the subject: "A and B signed"
+        mention = next((m for m in candidate.mentions if m.clause == cue.clause), None)
+        if mention is None or cue.span.start < mention.span.start:
+            start, end = cue.clause[0], cue.span.start
+            earlier = [x for x in others if start <= x.start < end]
+            if earlier:  # "A signed X …, and signed Y": A is the subject of both
+                end = earlier[0].start
+            subject = text[start:end]
+            said = list(re.finditer(r"\b(?:said|says|told|announced|fear|fears|feared)\b", subject))
+            if said:
+                start += said[-1].end()
+            found += actors.in_span(start, end)
+            if _SIDES.search(text[start:end]):
+                inherit = True
+    for m in candidate.mentions:
+        if _SIDES.match(text, m.span.end + len(" between "), m.clause[1]) or re.match(
+            r"\s+between\s+the\s+two\b", text[m.span.end : m.clause[1]]
+        ):
+            inherit = True
+    if candidate.content_span is not None:
+        found += actors.in_span(candidate.content_span.start, candidate.content_span.end)
+    seen: dict[str, Actor] = {}
+    for actor in found:
+        seen.setdefault(actor.name.casefold(), actor)
+    return list(seen.values()), inherit
+
+
+def find_candidates(
+    text: str,
+    sentences: Sequence[Span],
+    *,
+    anchor: dt.date | None = None,
+    skip: frozenset[int] = frozenset(),
+    body_start: int = 0,
+) -> list[Candidate]:
+    """The agreements the text reports, by rule, in order of first mention.
+
+    ``sentences`` are the article's sentences; those numbered (from 1) in ``skip`` are
+    not read (text addressed to AI systems). ``anchor`` is the dateline's date;
+    ``body_start`` is where the text after the dateline ("Vienna, 12 February 2025
+    (CNA): ") begins: the dateline's place and date are no party and no event's.
+    """
+    mentions: list[Mention] = []
+    clauses_of: dict[int, list[tuple[int, int]]] = {}
+    for number, whole in enumerate(sentences):
+        if number + 1 in skip or whole.end <= body_start:
+            continue
+        start = max(whole.start, body_start)
+        sentence = Span(start=start, end=whole.end, text=text[start : whole.end])
+        clauses = clauses_of[number] = _clauses(sentence)
+        for match in _HEAD.finditer(text, sentence.start, sentence.end):
+            found = _mention(text, match, number, _clause_of(clauses, match.start()))
+            if found is not None:
+                mentions.append(found)
+    candidates = _group(mentions)
+    pairs = [(m, c) for c in candidates for m in c.mentions]
+    for number, clauses in clauses_of.items():
+        sentence = sentences[number]
+        start = max(sentence.start, body_start)
+        cues, hedges = _cues(
+            text,
+            Span(start=start, end=sentence.end, text=text[start : sentence.end]),
+            number,
+            clauses,
+        )
+        for cue in cues:
+            target = _nearest(cue, pairs)
+            if target is not None:
+                target.cues.append(cue)
+        for hedge in hedges:
+            for m, c in pairs:
+                if m.sentence == number and m.clause == hedge.clause and hedge not in c.hedges:
+                    c.hedges.append(hedge)
+    candidates = _fold_parts(candidates)
+    actors = Actors(text)
+    spans = [m.span for m in mentions]
+    others = sorted([*spans, *(q.span for c in candidates for q in c.cues)], key=lambda x: x.start)
+    inherits: list[bool] = []
+    for c in candidates:
+        _decide(text, c, anchor, spans)
+        if not any(_content(m) for m in c.mentions):
+            _name_from_content(text, c)
+        c.parties, inherit = _parties(text, c, actors, others)
+        inherits.append(inherit)
+    for k, c in enumerate(candidates):  # "the two sides": the parties named before
+        if inherits[k] or (not c.parties and c.cues):
+            known = [o.parties for o in (*candidates[:k][::-1], *candidates[k + 1 :]) if o.parties]
+            if known and (inherits[k] or len(c.parties) == 0):
+                names = {a.name for a in c.parties}
+                c.parties = [*c.parties, *(a for a in known[0] if a.name not in names)]
+    return candidates
+
+
+def _name_from_content(text: str, c: Candidate) -> None:
+    """Name an agreement no noun phrase names by what was agreed ("agreed to exchange
+    prisoners") or by the deal a clause describes ("could sell jets to X, a deal …")."""
+    for m in c.mentions:
+        before = text[m.clause[0] : m.span.start]
+        apposed = _APPOSED.search(before)
+        if apposed:
+            start = m.clause[0] + apposed.start("what")
+            c.content = apposed["what"]
+            c.content_span = Span(start=start, end=start + len(c.content), text=c.content)
+            return
+        found = _AGREE_TO.search(text, m.clause[0], m.clause[1])
+        if found:
+            c.content = found["what"]
+            c.content_span = Span(start=found.start("what"), end=found.end("what"), text=c.content)
+            return
+    for m in c.mentions:  # "a contract … to build a dam", "… for 40 electric trains"
+        purpose = _PURPOSE.search(text, m.span.end, min(m.clause[1], m.span.end + 120))
+        if purpose:
+            words = purpose["what"].split()
+            while words and words[-1].casefold() in lexicon.STOP_LEFT:
+                words.pop()
+            if words:
+                c.purpose = f"{purpose['lead'] or purpose['which']} {' '.join(words)}"
+                return
+
+
+def _fold_parts(candidates: list[Candidate]) -> list[Candidate]:
+    """An agreement with no lifecycle words of its own, named only in a clause that
+    names an earlier one ("the contract would include a 20-year agreement"), is part of
+    it; one with no cue at all joins an earlier one of its family, or is dropped."""
+    kept: list[Candidate] = []
+    for c in candidates:
+        if c.cues or not kept:
+            kept.append(c)
+            continue
+        clauses = {m.clause for m in c.mentions}
+        host = next(
+            (
+                k
+                for k in reversed(kept)
+                if any(
+                    o.clause in clauses and o.span.start < c.mentions[0].span.start
+                    for o in k.mentions
+                )
+            ),
+            None,
+        )
+        host_by_clause = host is not None
+        if host is None and not c.hedges:
+            host = next(
+                (
+                    k
+                    for k in reversed(kept)
+                    if any(o.family == c.mentions[0].family for o in k.mentions)
+                ),
+                None,
+            )
+            if host is None and all(
+                m.head in lexicon.GENERIC_HEADS and not m.span.text[:1].isupper()
+                for m in c.mentions
+            ):  # "this is a practical agreement": the one before (a name stays apart)
+                host, host_by_clause = kept[-1], True
+        if host is None:
+            kept.append(c)
+            continue
+        if host_by_clause:
+            host.parts.extend(c.mentions)
+        else:
+            host.mentions.extend(c.mentions)
+        host.hedges.extend(c.hedges)
+    return kept
+
+
+def _decide(text: str, c: Candidate, anchor: dt.date | None, mentions: Sequence[Span]) -> None:
+    if c.cues:
+        top = max(STAGES.index(cue.status) for cue in c.cues)
+        winners = sorted(
+            (q for q in c.cues if STAGES.index(q.status) == top), key=lambda q: q.span.start
+        )
+        c.status = STAGES[top]
+        c.status_cue = winners[0]
+        if c.status in _DATED:
+            for cue in winners:
+                date, phrase = _date(text, cue, anchor, mentions)
+                if phrase is not None:
+                    c.date, c.date_span, c.status_cue = date, phrase, cue
+                    break
+    elif c.hedges and _hedged(text, c.mentions[0]):
+        c.status = "speculative"
+        c.status_cue = c.hedges[0]
+    if c.status_cue is None:
+        return
+    cue = c.status_cue
+    if c.status in _DATED:
+        for found in _PLACE.finditer(text, cue.span.end, cue.clause[1]):
+            place = found["place"]
+            if not any(w.casefold() in lexicon.CALENDAR_WORDS for w in place.split()):
+                c.place = place
+                break
+    c.asserted_by = _source(text, cue)
+
+
+def _hedged(text: str, first: Mention) -> bool:
+    """Whether hedges make the agreement itself only possible: "a potential deal",
+    "a pact … could follow". A definite first mention ("this agreement would …")
+    presupposes the agreement; the hedge is about something else."""
+    before = text[max(first.clause[0], first.span.start - 12) : first.span.start].casefold().split()
+    return not first.definite or any(w in lexicon.HEDGES for w in (*first.modifiers, *before[-1:]))
+
+
+def _source(text: str, cue: Cue) -> str | None:
+    """Who the text says reports the words of ``cue``: "…, the ministry said",
+    "according to two people familiar", "Two diplomats said …"."""
+    start, end = cue.clause
+    after = text[cue.span.end : end]
+    found = _TRAILING_SOURCE.search(after) or _ACCORDING.search(text, start, end)
+    if found is None:
+        lead = _LEADING_SOURCE.match(text[start : cue.span.start])
+        found = lead
+    if found is None:
+        return None
+    who = found["who"].strip()
+    words = who.split()
+    if words and words[0].casefold() in lexicon.SUBJECT_PRONOUNS:
+        return None
+    return who
