@@ -73,6 +73,16 @@ def only(body: str) -> Candidate:
             "collapsed",
             "to reject",
         ),
+        (
+            "Talks on a merger between Aster Bank and Lumen Bank collapsed on Monday.",
+            "collapsed",
+            "collapsed",
+        ),
+        (
+            "Laos and Thailand are negotiating a protocol on river navigation.",
+            "under_negotiation",
+            "negotiating",
+        ),
         ("Diplomats said a potential arms deal worried the region.", "speculative", "potential"),
         ("Analysts said a water treaty could follow next year.", "speculative", "could"),
     ],
@@ -157,6 +167,16 @@ def test_two_deals_stay_two_and_references_join_the_right_one() -> None:
     assert (first.status, second.status) == ("signed", "speculative")
     assert "gas transit" in first.name and "electricity" in second.name
     assert len(first.mentions) == 3 and len(second.mentions) == 1
+
+
+def test_an_agreement_no_noun_names_is_named_by_what_was_agreed() -> None:
+    candidate = only(
+        "Ghana and Togo agreed on Monday to share a power line. Under the deal, reached "
+        "after talks in Lome, each side pays half."
+    )
+    assert candidate.status == "agreed" and "share a power line" in candidate.name
+    apposed = only("Officials fear Ruritania could sell tanks to Elbonia, a deal that would alarm")
+    assert apposed.status == "speculative" and "sell tanks to Elbonia" in apposed.name
 
 
 def test_parties_are_the_bound_bodies_not_places_or_people() -> None:

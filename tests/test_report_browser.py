@@ -164,3 +164,26 @@ def test_screenshot_for_people(driver: WebDriver, page_url: str) -> None:
     # the lower half of the findings: the speculative deal, statements, shown apart
     driver.execute_script("document.getElementById('cards').scrollTop = 10**6;")
     assert driver.save_screenshot(str(ARTIFACTS / "review-page-apart.png"))
+
+
+def test_a_status_links_to_the_words_that_set_it(driver: WebDriver, tmp_path: Path) -> None:
+    from pactlens import clean
+    from pactlens._extraction import Extraction
+    from pactlens._models import Meta
+    from pactlens.grounding import assemble, prepare
+
+    article = clean((ROOT / "examples" / "articles" / "russia-north-korea-pact.txt").read_text())
+    built = assemble(prepare(article), Extraction.empty())  # the rules' half, real spans
+    meta = Meta(model="none", backend="rules", prompt_version="-", pactlens_version="-")
+    page = tmp_path / "rules.html"
+    page.write_text(to_html(built.to_summary(article, meta)), encoding="utf-8")
+    driver.get(page.as_uri())
+    for card, word in (("a0", "signed"), ("a1", "potential")):
+        driver.execute_script("document.getElementById('article').scrollTop = 10**6;")
+        mark = driver.find_element(By.CSS_SELECTOR, f'mark[data-ids~="{card}-st"]')
+        if card == "a0":  # the pact's "signed" is in the first sentence: off-screen now
+            assert not in_view(driver.execute_script(RECTS, mark))
+        driver.find_element(By.CSS_SELECTOR, f'a.fact[data-targets="{card}-st"]').click()
+        assert in_view(driver.execute_script(RECTS, mark))
+        assert "flash" in (mark.get_attribute("class") or "")
+        assert mark.text == word

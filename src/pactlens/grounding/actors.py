@@ -26,8 +26,8 @@ from pactlens._models import Span
 __all__ = ["Actor", "Actors"]
 
 _CAP = r"[A-Z](?:[\w'\u2019&-]|\.(?=\w))*"
-#: Capitalised words, with "of", "the", "for" and "and" inside a name ("Republic of Talmor").
-_RUN = re.compile(rf"{_CAP}(?:\s+(?:(?:of|for|the|de|al)\s+)*{_CAP})*")
+#: Capitalised words, with "of" and "the" inside a name ("Republic of Talmor").
+_RUN = re.compile(rf"{_CAP}(?:\s+(?:(?:of|the|de|al)\s+)*{_CAP})*")
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 _LOCATIVE = re.compile(
     r"\b(?:in|at|near|outside|around|the town of|the city of|the port of)\s+$",
@@ -45,6 +45,12 @@ _DEMONYM_ENDS = ("ians", "ian", "ans", "an", "ese", "ish", "is", "i", "e")
 _TITLE_BEFORE = re.compile(
     rf"\b(?:{'|'.join(sorted(lexicon.TITLES, key=len, reverse=True))})\.?,?\s+$", re.IGNORECASE
 )
+
+
+#: Common nouns after a name that make it a place ("the Kaveri river").
+_FEATURES = tuple(lexicon.PLACE_NOUNS)
+#: Words that open sentences as common nouns ("Negotiators for …", "Mediators in …").
+_COMMON = frozenset(w.rstrip("s") for w in lexicon.PLURAL_SOURCES | lexicon.GROUPS | lexicon.SIDES)
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,11 @@ class Actors:
             first = run.text.split()[0]
             located_here = _LOCATIVE.search(before) or _LOCATIVE.match(f"{first} ")
             (located if located_here else other).add(name)
+        for run in self._runs:
+            name = self._strip(run.text).casefold()
+            if self.text[run.end : run.end + 12].lstrip().startswith(_FEATURES):
+                located.add(name)  # "the Kaveri river", "Lake Sava"
+                other.discard(name)
         return located - other - {n.casefold() for n in lexicon.ALIASES}
 
     def _strip(self, name: str) -> str:
@@ -115,6 +126,8 @@ class Actors:
             return True
         if words[-1].casefold() in lexicon.ORG_WORDS or name.isupper():
             return True
+        if name.casefold() in lexicon.NOT_PARTIES or name.casefold().rstrip("s") in _COMMON:
+            return False  # "Western diplomats", "Negotiators for Sundaria"
         return len(words) == 1 and not self._demonym_of(name) and name not in self._surnames
 
     @cached_property
@@ -125,8 +138,10 @@ class Actors:
             words = self._strip(run.text).split()
             if (
                 2 <= len(words) <= 3
+                and all(w[:1].isupper() and not w.isupper() for w in words)
                 and not lexicon.canonical(" ".join(words))
-                and (words[-1].casefold() not in lexicon.ORG_WORDS)
+                and words[-1].casefold() not in lexicon.ORG_WORDS
+                and not self.text[run.end : run.end + 12].lstrip().startswith(_FEATURES)
             ):
                 out.add(words[-1])
         return out

@@ -84,6 +84,19 @@ _SPEECH = re.compile(
     rf"\b(?:{'|'.join(sorted(lexicon.SPEAKING))})\b(?:\s+\w+){{0,4}}\s*$", re.IGNORECASE
 )
 _BETWEEN = re.compile(r"^\s*(?:between|among)\s+", re.IGNORECASE)
+_BETWEEN_SIDES = re.compile(
+    rf"\s+between\s+(?:the|both)\s+(?:two\s+)?(?:{'|'.join(sorted(lexicon.SIDES))})\b",
+    re.IGNORECASE,
+)
+_STOP_AFTER = r"[,;]|\b(?:on|in|at|which|that|who|to|for|after)\b"
+_STOP_WITH = r"[,;]|\b(?:on|in|at|which|that|who|to|for|after|last)\b"
+_STOP_BY = r"[;]|\b(?:on|in|at|which|that|who|to|for)\b"
+_STOP_TALKS = r"[,;]|\b(?:on|over|about|in|at|for)\b"
+_SAID = re.compile(r"\b(?:said|says|told|announced|fear|fears|feared)\b")
+_TALKS_BETWEEN = re.compile(
+    r"\b(?:talks|negotiations|dispute|discussions)\s+between\s+(?P<who>[^;]{3,120})",
+    re.IGNORECASE,
+)
 _WITH = re.compile(
     r"^\s*(?:[\w-]+\s+){0,4}?(?:with|to)\s+(?=(?:the\s+)?(?:government\s+of\s+)?[A-Z])"
 )
@@ -108,6 +121,9 @@ _DENIED = re.compile(
     re.IGNORECASE,
 )
 _MAX_MODIFIERS = 6
+#: How far after a bare "contract" its purpose may start ("… with X on 3 April for …").
+_PURPOSE_GAP = 40
+_GAP_WORDS = frozenset({"with", "between", "and", "on", "in", "at", "of", "the", "a", "an"})
 _TOPIC = re.compile(r"\s+(?:on|for)\s+(?P<words>(?:(?:the\s+)?[a-z][\w-]*\s*){1,5})")
 
 
@@ -330,6 +346,18 @@ def _group(mentions: list[Mention]) -> list[Candidate]:
                     ),
                     None,
                 )
+            if target is None and words and m.definite:
+                # "an agreement with Denmark … The North Sea Storage Agreement": a name
+                # for one named before only by its head
+                target = next(
+                    (
+                        c
+                        for c in reversed(candidates)
+                        if not any(_content(o) for o in c.mentions)
+                        and any(_same_family(m.family, o.family) for o in c.mentions)
+                    ),
+                    None,
+                )
             if target is None and not words:
                 same = [
                     c
@@ -359,7 +387,8 @@ def _cues(
             before = [t.casefold() for t in _tokens_before(text, clause[0], m.start())][-6:]
             if _DENIED.search(" ".join(before)):
                 continue  # "no document has yet been signed"
-            if any(t in lexicon.MODALS for t in before[-4:]):
+            near = text[max(clause[0], m.start() - 45) : m.start()].casefold()
+            if any(w in lexicon.MODALS for w in re.findall(r"[a-z]+", near)[-5:]):
                 continue  # "will take effect", "could agree", "expected to sign"
             found.append(
                 Cue(status, Span(start=m.start(), end=m.end(), text=m.group()), number, clause)  # type: ignore[arg-type]
@@ -435,56 +464,76 @@ def _date(
     return None, None
 
 
+def _after(
+    actors: Actors, text: str, start: int, limit: int, stop: str = _STOP_AFTER
+) -> list[Actor]:
+    """The bodies named from ``start`` up to the first ``stop`` word (or ``limit``)."""
+    found = re.search(stop, text[start:limit])
+    return actors.in_span(start, start + found.start() if found else limit)
+
+
+def _around(text: str, m: Mention, actors: Actors) -> list[Actor]:
+    """The bodies a mention's own phrase names: "a pact between A and B", "a treaty
+    with B", "signed by A and B", "the A-B agreement", "a contract under which A …",
+    and "talks between A and B on a deal"."""
+    found: list[Actor] = []
+    end = m.clause[1]
+    after = text[m.span.end : end]
+    between = _BETWEEN.match(after)
+    if between:
+        found += _after(actors, text, m.span.end + between.end(), end)
+    elif talks := _TALKS_BETWEEN.search(text, m.clause[0], m.span.start):
+        found += _after(actors, text, talks.start("who"), m.span.start, _STOP_TALKS)
+    if with_ := _WITH.match(after):
+        found += _after(actors, text, m.span.end + with_.end(), end, _STOP_WITH)
+    if by := re.search(r"signed\s+by\s+", after[:40]):
+        found += _after(actors, text, m.span.end + by.end(), end, _STOP_BY)
+    if re.search(r"[A-Z][\w ]*?-[A-Z]", m.span.text):
+        found += actors.in_span(m.span.start, m.span.end)
+    if under := re.match(r"\s*,?\s*under which\s+", after):
+        start = m.span.end + under.end()
+        verb = re.search(r"\s(?:[a-z]+s|[a-z]+ed)\b", text[start:end])
+        found += actors.in_span(start, start + verb.start() if verb else start)
+    return found
+
+
+def _subjects(
+    text: str, candidate: Candidate, actors: Actors, others: Sequence[Span]
+) -> tuple[list[Actor], bool]:
+    """The subjects of the verbs that decide the status ("A and B signed", "X could
+    sell"), and whether they are "the two sides" (parties named before)."""
+    found: list[Actor] = []
+    sides = False
+    first = candidate.mentions[0].span.start
+    leading = [h for h in candidate.hedges if h.span.start < first][-1:]
+    for cue in [*candidate.cues, *leading]:
+        mention = next((m for m in candidate.mentions if m.clause == cue.clause), None)
+        if mention is not None and cue.span.start >= mention.span.start:
+            continue  # "the pact was signed": the mention is the subject
+        start, end = cue.clause[0], cue.span.start
+        earlier = [x for x in others if start <= x.start < end]
+        if earlier:  # "A signed X …, and signed Y": A is the subject of both
+            end = earlier[0].start
+        said = list(_SAID.finditer(text, start, end))
+        if said:
+            start = said[-1].end()
+        found += actors.in_span(start, end)
+        sides = sides or _SIDES.search(text, start, end) is not None
+    return found, sides
+
+
 def _parties(
     text: str, candidate: Candidate, actors: Actors, others: Sequence[Span]
 ) -> tuple[list[Actor], bool]:
     """The bodies the text names as making or bound by the agreement, and whether it
     refers to them as "the two sides" (parties named before)."""
     found: list[Actor] = []
-    inherit = False
     for m in candidate.mentions:
-        clause_end = m.clause[1]
-        after = text[m.span.end : clause_end]
-        between = _BETWEEN.match(after)
-        if between:  # "a pact between A and B"
-            stop = re.search(
-                r"[,;]|\b(?:on|in|at|which|that|who|to|for|after)\b", after[between.end() :]
-            )
-            end = m.span.end + between.end() + (stop.start() if stop else len(after))
-            found += actors.in_span(m.span.end, end)
-        with_ = _WITH.match(after)
-        if with_:  # "a treaty with Argentina", "proposed … to Australia"
-            rest = after[with_.end() :]
-            stop = re.search(r"[,;]|\b(?:on|in|at|which|that|who|to|for|after|last)\b", rest)
-            end = m.span.end + with_.end() + (stop.start() if stop else len(rest))
-            found += actors.in_span(m.span.end + with_.end(), end)
-        by = re.search(r"signed\s+by\s+", after[:40])
-        if by:  # "a memorandum signed by Kestrel and Valdoria's mines ministry"
-            rest = after[by.end() :]
-            stop = re.search(r"[;]|\b(?:on|in|at|which|that|who|to|for)\b", rest)
-            end = m.span.end + by.end() + (stop.start() if stop else len(rest))
-            found += actors.in_span(m.span.end + by.end(), end)
-        if re.search(r"[A-Z][\w ]*?-[A-Z]", m.span.text):  # "the Japan-Valdoria agreement"
-            found += actors.in_span(m.span.start, m.span.end)
-    for cue in [*candidate.cues, *candidate.hedges[:1]]:  # the subject: "A and B signed"
-        mention = next((m for m in candidate.mentions if m.clause == cue.clause), None)
-        if mention is None or cue.span.start < mention.span.start:
-            start, end = cue.clause[0], cue.span.start
-            earlier = [x for x in others if start <= x.start < end]
-            if earlier:  # "A signed X …, and signed Y": A is the subject of both
-                end = earlier[0].start
-            subject = text[start:end]
-            said = list(re.finditer(r"\b(?:said|says|told|announced|fear|fears|feared)\b", subject))
-            if said:
-                start += said[-1].end()
-            found += actors.in_span(start, end)
-            if _SIDES.search(text[start:end]):
-                inherit = True
-    for m in candidate.mentions:
-        if _SIDES.match(text, m.span.end + len(" between "), m.clause[1]) or re.match(
-            r"\s+between\s+the\s+two\b", text[m.span.end : m.clause[1]]
-        ):
-            inherit = True
+        found += _around(text, m, actors)
+    subjects, inherit = _subjects(text, candidate, actors, others)
+    found += subjects
+    for m in candidate.mentions:  # "a pact between the two neighbours"
+        inherit = inherit or _BETWEEN_SIDES.match(text, m.span.end, m.clause[1]) is not None
     if candidate.content_span is not None:
         found += actors.in_span(candidate.content_span.start, candidate.content_span.end)
     seen: dict[str, Actor] = {}
@@ -547,7 +596,8 @@ def find_candidates(
     for c in candidates:
         _decide(text, c, anchor, spans)
         if not any(_content(m) for m in c.mentions):
-            _name_from_content(text, c)
+            first = c.mentions[0].sentence
+            _name_from_content(text, c, sentences[first - 1] if first > 0 else None)
         c.parties, inherit = _parties(text, c, actors, others)
         inherits.append(inherit)
     for k, c in enumerate(candidates):  # "the two sides": the parties named before
@@ -559,9 +609,10 @@ def find_candidates(
     return candidates
 
 
-def _name_from_content(text: str, c: Candidate) -> None:
+def _name_from_content(text: str, c: Candidate, previous: Span | None) -> None:
     """Name an agreement no noun phrase names by what was agreed ("agreed to exchange
-    prisoners") or by the deal a clause describes ("could sell jets to X, a deal …")."""
+    prisoners", in its sentences or the one before them) or by the deal a clause
+    describes ("could sell jets to X, a deal …")."""
     for m in c.mentions:
         before = text[m.clause[0] : m.span.start]
         apposed = _APPOSED.search(before)
@@ -575,15 +626,32 @@ def _name_from_content(text: str, c: Candidate) -> None:
             c.content = found["what"]
             c.content_span = Span(start=found.start("what"), end=found.end("what"), text=c.content)
             return
+    if previous is not None:  # "A and B agreed to set a price. Under the deal, …"
+        found = _AGREE_TO.search(text, previous.start, previous.end)
+        if found:
+            c.content = found["what"]
+            c.content_span = Span(start=found.start("what"), end=found.end("what"), text=c.content)
+            return
     for m in c.mentions:  # "a contract … to build a dam", "… for 40 electric trains"
-        purpose = _PURPOSE.search(text, m.span.end, min(m.clause[1], m.span.end + 120))
-        if purpose:
+        purpose = _PURPOSE.search(text, m.span.end, m.clause[1])
+        if purpose and _attached(text[m.span.end : purpose.start()]):
             words = purpose["what"].split()
             while words and words[-1].casefold() in lexicon.STOP_LEFT:
                 words.pop()
             if words:
                 c.purpose = f"{purpose['lead'] or purpose['which']} {' '.join(words)}"
                 return
+
+
+def _attached(gap: str) -> bool:
+    """Whether what stands between a noun and a phrase after it leaves the phrase the
+    noun's: a party or a date ("a contract with X on 3 April for …"), not a verb."""
+    if len(gap) > _PURPOSE_GAP:
+        return False
+    return all(
+        word[:1].isupper() or word[:1].isdigit() or word.casefold() in _GAP_WORDS
+        for word in re.findall(r"[\w'-]+", gap)
+    )
 
 
 def _fold_parts(candidates: list[Candidate]) -> list[Candidate]:

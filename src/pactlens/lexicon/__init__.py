@@ -51,6 +51,7 @@ __all__ = [
     "NEGATORS",
     "NEW_MARKERS",
     "NOT_NAMES",
+    "NOT_PARTIES",
     "NOT_PERSON",
     "NOT_PLACES",
     "NO_INVERSION",
@@ -58,6 +59,7 @@ __all__ = [
     "ORGANISATIONS",
     "ORGANS",
     "ORG_WORDS",
+    "PLACE_NOUNS",
     "PLACE_PARTICLES",
     "PLURAL_SOURCES",
     "PRONOUN_ARGUMENTS",
@@ -230,6 +232,10 @@ COMPANY_WORDS = _words("agreements", "company_words")
 ARMED_GROUP_WORDS = _words("agreements", "armed_group_words")
 #: Gazetteer names that are organisations, not states.
 ORGANISATIONS = frozenset(_AGREEMENTS["organisations"])
+#: Common nouns after a name that make it a place ("the Kaveri river").
+PLACE_NOUNS = _words("agreements", "place_nouns")
+#: Capitalised words that name no party ("Western", "Negotiators").
+NOT_PARTIES = _words("agreements", "not_parties")
 #: A state's organs ("Kenya's parliament" stands for Kenya).
 ORGANS = _words("agreements", "organs")
 #: Status -> regular expressions of the words that set it, weakest stage first.
