@@ -11,6 +11,10 @@ detokenised with a few rules before it is given to the predictor.
   named and are left out). Predicted = the parties of all predicted agreements, each
   with its name, aliases and representatives. Matched one-to-one by
   :func:`~pactlens._eval.scoring.names_match`.
+* **meetings given an agreement**: ``contact.negotiate.meet`` instances (meetings and
+  debates) with any agreement predicted; lower is better.
+* **party recall** and **status** are also reported per family (``agreements``,
+  ``negotiate``).
 * **status**: the agreement whose evidence holds the trigger word (else the first) is
   judged. pactlens statuses fold into classes (agreed/signed/ratified/in_force →
   accept; suspended/collapsed → reject; proposed/under_negotiation → negotiate;
@@ -173,11 +177,14 @@ def score_instance(instance: Instance, summary: ArticleSummary | None) -> Scores
     scores = Scores(
         Counts(fn=len(instance.parties)), {"found": found, f"found ({instance.family})": found}, {}
     )
+    if instance.event_type.endswith(".meet"):  # a meeting or a debate: no agreement is right
+        scores.found["meetings given an agreement"] = found
     if summary is None:
         if instance.gold_class is not None:
             scores.status = {
                 "status (all)": Ratio(0, 1),
                 f"status {instance.gold_class} (all)": Ratio(0, 1),
+                f"status ({instance.family})": Ratio(0, 1),
             }
         return scores
     predicted = _party_names(summary)
@@ -185,6 +192,9 @@ def score_instance(instance: Instance, summary: ArticleSummary | None) -> Scores
     scores.parties = Counts(
         tp=len(pairs), fp=len(predicted) - len(pairs), fn=len(instance.parties) - len(pairs)
     )
+    if instance.parties:
+        recall = Ratio(len(pairs), len(instance.parties))
+        scores.found[f"party recall ({instance.family})"] = recall
     wanted = instance.gold_class
     if wanted is None:
         return scores
@@ -194,7 +204,11 @@ def score_instance(instance: Instance, summary: ArticleSummary | None) -> Scores
         agreements[0] if agreements else None,
     )
     right = int(judged is not None and status_class(judged.status) in _RIGHT[wanted])
-    scores.status = {"status (all)": Ratio(right, 1), f"status {wanted} (all)": Ratio(right, 1)}
+    scores.status = {
+        "status (all)": Ratio(right, 1),
+        f"status {wanted} (all)": Ratio(right, 1),
+        f"status ({instance.family})": Ratio(right, 1),
+    }
     if judged is not None:
         scores.status["status (found)"] = Ratio(right, 1)
     return scores
