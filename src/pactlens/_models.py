@@ -55,7 +55,10 @@ AgreementStatus = Literal[
     "collapsed",
     "speculative",
 ]
-StatementKind = Literal["direct", "indirect"]
+#: ``direct``: a quotation, verbatim. ``mixed``: reported speech with quoted words inside
+#: it ("He called the plan 'a disaster for farmers'"): the span is the reported clause,
+#: ``pieces`` the verbatim quoted words. ``indirect``: reported speech, no quotation.
+StatementKind = Literal["direct", "mixed", "indirect"]
 #: Who decided a field of an agreement: pactlens's rules, from the text's own words, or
 #: the model, asked what the rules left open.
 Decider = Literal["rules", "model"]
@@ -173,6 +176,10 @@ class Statement(_Model):
     kind: StatementKind
     text: str = Field(description="Verbatim for direct quotes; the reported content otherwise.")
     span: Span | None = None
+    pieces: list[Span] = Field(
+        default_factory=list,
+        description="For a mixed statement: the quoted words inside it, each verbatim.",
+    )
     cue: str | None = Field(default=None, description="The reporting verb: said, told, warned.")
     agreement_id: str | None = None
     continues: str | None = Field(
@@ -188,6 +195,8 @@ class Statement(_Model):
     def _direct_is_grounded(self) -> Statement:
         if self.kind == "direct" and self.span is None:
             raise ValueError("a direct statement must carry the span it was found at")
+        if self.kind == "mixed" and (self.span is None or not self.pieces):
+            raise ValueError("a mixed statement must carry its span and its quoted pieces")
         return self
 
 
@@ -267,6 +276,7 @@ class ArticleSummary(_Model):
         for statement in self.statements:
             if statement.span is not None:
                 yield statement.span
+            yield from statement.pieces
             if statement.speaker_span is not None:
                 yield statement.speaker_span
 

@@ -122,8 +122,10 @@ def _polnear(
         f"annotators={annotators}: {len(names)} articles, {len(documents)} annotation files",
         "a prediction matches a gold Content span when shared characters / gold length "
         "reach the threshold (0.3 lenient, 0.8 strict); one-to-one, greedy by overlap",
-        "direct = gold Content holding a double quotation mark; speaker@t is over matched "
-        "direct quotes whose gold relation has a Source",
+        "quoted = gold Content holding a quotation mark (the published 'direct'), against "
+        "predicted direct and mixed statements; of those, direct = a quotation with at most "
+        "2 other words, mixed = reported speech with quoted words; speaker@t is over "
+        "matched quoted statements whose gold relation has a Source",
         "predicted spans are mapped from the cleaned text back to raw offsets",
     ]
 

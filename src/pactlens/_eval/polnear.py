@@ -45,7 +45,16 @@ __all__ = [
 #: Lenient and strict overlap thresholds (share of the gold span's characters).
 THRESHOLDS = (0.3, 0.8)
 _QUOTE_MARKS = frozenset('"“”„«»')
+#: Quoted stretches of a gold content ("…" or “…”, unclosed to the end).
+_QUOTED = re.compile(r'["“„«][^"”»]*(?:["”»]|$)')
+#: A gold content with a quotation and at most this many other words ("he said",
+#: "that") is a direct quote; more makes it reported speech with quoted words.
+_DIRECT_SLACK = 2
 Annotators = Literal["first", "all"]
+_QUOTED_KINDS = frozenset({"direct", "mixed"})
+#: Scored groups: quoted (gold content holding a quotation: direct and mixed, as the
+#: published scores count them), direct, mixed, indirect, and all together.
+_GROUPS = ("quoted", "direct", "mixed", "indirect", "all")
 
 
 @dataclass(frozen=True)
@@ -60,7 +69,18 @@ class Relation:
 
     @property
     def direct(self) -> bool:
+        """Whether the content holds a quotation (a full quote or quoted words)."""
         return any(c in _QUOTE_MARKS for c in self.content_text)
+
+    @property
+    def kind(self) -> str:
+        """``direct`` when the content is a quotation and little else, ``mixed`` when it
+        is reported speech with quoted words in it, ``indirect`` with no quotation."""
+        if not self.direct:
+            return "indirect"
+        outside = _QUOTED.sub(" ", self.content_text)
+        words = re.findall(r"[A-Za-z0-9']+", outside)
+        return "direct" if len(words) <= _DIRECT_SLACK else "mixed"
 
 
 @dataclass(frozen=True)
@@ -223,7 +243,7 @@ class Scores:
 
     @classmethod
     def empty(cls) -> Scores:
-        counts = {f"{k}@{t}": Counts() for t in THRESHOLDS for k in ("direct", "indirect", "all")}
+        counts = {f"{k}@{t}": Counts() for t in THRESHOLDS for k in _GROUPS}
         return cls(counts, {f"speaker@{t}": Ratio() for t in THRESHOLDS})
 
     def add(self, other: Scores) -> None:
@@ -242,23 +262,33 @@ def _speaker_right(predicted: Predicted, gold: Relation) -> bool:
 
 
 def score_document(document: Document, predicted: Sequence[Predicted]) -> Scores:
-    """Counts for direct, indirect and all statements, and speaker accuracy.
+    """Counts for quoted (direct and mixed), direct, mixed, indirect and all statements,
+    and speaker accuracy.
 
-    Speaker accuracy is over the matched direct quotes whose gold relation has a Source
-    (134 dev relations have none): right when the predicted speaker span overlaps the
-    gold Source, or the predicted speaker's name shares a distinctive word with it.
+    Speaker accuracy is over the matched quoted statements whose gold relation has a
+    Source (134 dev relations have none): right when the predicted speaker span overlaps
+    the gold Source, or the predicted speaker's name shares a distinctive word with it.
     """
     scores = Scores.empty()
+    relations = document.relations
     groups = {
+        "quoted": (
+            [p for p in predicted if p.kind in _QUOTED_KINDS],
+            [g for g in relations if g.direct],
+        ),
         "direct": (
             [p for p in predicted if p.kind == "direct"],
-            [g for g in document.relations if g.direct],
+            [g for g in relations if g.kind == "direct"],
+        ),
+        "mixed": (
+            [p for p in predicted if p.kind == "mixed"],
+            [g for g in relations if g.kind == "mixed"],
         ),
         "indirect": (
-            [p for p in predicted if p.kind != "direct"],
-            [g for g in document.relations if not g.direct],
+            [p for p in predicted if p.kind == "indirect"],
+            [g for g in relations if not g.direct],
         ),
-        "all": (list(predicted), list(document.relations)),
+        "all": (list(predicted), list(relations)),
     }
     for threshold in THRESHOLDS:
         for kind, (preds, golds) in groups.items():
@@ -266,7 +296,7 @@ def score_document(document: Document, predicted: Sequence[Predicted]) -> Scores
             scores.counts[f"{kind}@{threshold}"] = Counts(
                 tp=len(pairs), fp=len(preds) - len(pairs), fn=len(golds) - len(pairs)
             )
-            if kind == "direct":
+            if kind == "quoted":
                 judged = [(preds[p], golds[g]) for p, g in pairs if golds[g].source is not None]
                 scores.speaker[f"speaker@{threshold}"] = Ratio(
                     sum(_speaker_right(p, g) for p, g in judged), len(judged)

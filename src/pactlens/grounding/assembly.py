@@ -89,6 +89,20 @@ class Prepared:
     #: The agreements the text reports, found by rule (:mod:`.agreements`): the model
     #: is asked about these, by number, and about no others.
     candidates: tuple[Candidate, ...] = ()
+    #: Short quoted words with no speech verb beside them ("the so-called “deal”"): no
+    #: quotations of their own, but verbatim pieces of the statement they sit in.
+    scare_quotes: tuple[Quotation, ...] = ()
+    #: Where the text after the dateline begins ("Vienna, 12 February 2025 (CNA): ").
+    body_start: int = 0
+
+    def body_of(self, number: int) -> Span:
+        """Sentence ``number`` (from 1) without the dateline that opens the article."""
+        sentence = self.sentences[number - 1]
+        if sentence.start >= self.body_start:
+            return sentence
+        start = min(self.body_start, sentence.end)
+        text = self.article.text
+        return Span(start=start, end=sentence.end, text=text[start : sentence.end])
 
     def withheld_spans(self) -> list[Span]:
         return [self.sentences[n - 1] for n in sorted(self.withheld)]
@@ -119,16 +133,18 @@ class Prepared:
 
 
 def prepare(article: Article) -> Prepared:
-    quotations = [q for q in find_quotations(article.text) if not q.scare]
+    found = find_quotations(article.text)
+    quotations = [q for q in found if not q.scare]
     sentences = split_sentences(article.text)
     withheld = instruction_like(article.text, sentences)
     dateline = article.dateline
+    body_start = _body_start(article)
     candidates = find_candidates(
         article.text,
         sentences,
         anchor=dateline.date if dateline else None,
         skip=withheld,
-        body_start=_body_start(article),
+        body_start=body_start,
     )
     return Prepared(
         article=article,
@@ -137,6 +153,8 @@ def prepare(article: Article) -> Prepared:
         attributions=attribute(article.text, quotations),
         withheld=withheld,
         candidates=tuple(candidates),
+        scare_quotes=tuple(q for q in found if q.scare),
+        body_start=body_start,
     )
 
 

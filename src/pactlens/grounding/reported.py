@@ -51,6 +51,10 @@ MENTION = re.compile(
     "(?:[A-Z][\\w'\u2019.-]*(?: (?:of|de|al|bin|van|von) | ))*[A-Z][\\w'\u2019.-]*"
     rf"|\b(?:{'|'.join(sorted(lexicon.THIRD_PERSON | lexicon.PLURAL_SOURCES))})\b"
 )
+#: A determiner right before a cue word makes it a noun ("the plan", "a report").
+_NOUN_BEFORE = re.compile(
+    r"\b(?:the|a|an|this|that|his|her|its|their|our|whose)\s+$", re.IGNORECASE
+)
 _QUOTE_CHARS = '"\u201c\u201d\u201e\u00ab\u00bb'
 
 
@@ -87,7 +91,14 @@ def cue_attribution(sentence: str) -> tuple[tuple[int, int] | None, tuple[int, i
     Returns ``(speaker offsets or None, cue offsets)`` within ``sentence``, or None.
     """
     plain = outside_quotes(sentence)
-    cue = next((m for m in _WORD.finditer(plain) if m.group().lower() in CUE_WORDS), None)
+    cue = next(
+        (
+            m
+            for m in _WORD.finditer(plain)
+            if m.group().lower() in CUE_WORDS and not _NOUN_BEFORE.search(plain, 0, m.start())
+        ),
+        None,
+    )
     according = re.search(r"\baccording to\b", plain, re.IGNORECASE)
     if cue is None and according is None:
         return None

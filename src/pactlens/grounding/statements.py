@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from pactlens._models import Agreement, GroundingReport, Party, Span, Statement
 from pactlens.grounding.match import find_mentions
+from pactlens.grounding.mixed import content_clause, is_embedded
 from pactlens.grounding.parties import speaker_party
 from pactlens.grounding.reported import find_reported
 from pactlens.grounding.utterances import Utterance, utterances
@@ -76,11 +77,42 @@ def _direct(
         for piece in utterance.pieces:
             utterance_of[piece.quote.open] = utterance
     ids: dict[int, str] = {}
+    mixed: dict[int, Statement] = {}  # sentence number -> its mixed statement
+    text = prepared.article.text
     for n, attribution in enumerate(prepared.attributions, start=1):
         span = attribution.quote.span
         if prepared.is_withheld(span.start):
             report.dropped.append(f"quotation Q{n}: in text addressed to AI systems")
             quoted_sentences.add(prepared.sentence_of(span.start) or 0)
+            continue
+        number = prepared.sentence_of(attribution.quote.open)
+        if (
+            number is not None
+            and len(getattr(utterance_of.get(attribution.quote.open), "pieces", ())) < 2
+            and is_embedded(text, prepared.sentences[number - 1], attribution.quote)
+        ):
+            quoted_sentences.add(number)
+            if number in mixed:  # a second quoted phrase in the same clause
+                before = mixed[number]
+                mixed[number] = before.model_copy(update={"pieces": [*before.pieces, span]})
+                continue
+            speaker = attribution.speaker or asked.get(n) or "unknown"
+            sentence = prepared.body_of(number)
+            clause = content_clause(text, sentence, attribution.quote, attribution.cue)
+            mixed[number] = statement = Statement(
+                id=f"s{len(statements) + 1}",
+                speaker=speaker,
+                speaker_id=speaker_party(parties, speaker),
+                speaker_span=attribution.speaker_span,
+                kind="mixed",
+                text=clause.text,
+                span=clause,
+                pieces=[span],
+                cue=attribution.cue,
+                agreement_id=_agreement_for(agreements, span.start),
+                flags=[] if speaker != "unknown" else ["unattributed"],
+            )
+            statements.append(statement)
             continue
         whole = utterance_of.get(attribution.quote.open)
         head = whole.pieces[0] if whole else attribution
@@ -104,7 +136,15 @@ def _direct(
                 flags=[] if speaker != "unknown" else ["unattributed"],
             )
         )
+    statements = [
+        mixed.get(_number_of(prepared, st), st) if st.kind == "mixed" else st for st in statements
+    ]
     return statements, quoted_sentences
+
+
+def _number_of(prepared: Prepared, statement: Statement) -> int:
+    assert statement.span is not None
+    return prepared.sentence_of(statement.pieces[0].start) or 0
 
 
 def _claims(
@@ -136,21 +176,27 @@ def _indirect(
     agreements: list[Agreement],
 ) -> Statement:
     text = prepared.article.text
-    sentence = _strip(prepared.sentences[number - 1], text)
+    sentence = _strip(prepared.body_of(number), text)
     if speaker_span is None:
         names = [speaker, speaker.rsplit(maxsplit=1)[-1]]
         mention = next(iter(find_mentions(sentence.text, names)), None)
         if mention is not None:
             start = sentence.start + mention.start
             speaker_span = Span(start=start, end=start + len(mention.text), text=mention.text)
+    pieces = [
+        q.span
+        for q in prepared.scare_quotes
+        if sentence.start <= q.open and q.close <= sentence.end
+    ]
     return Statement(
         id=statement_id,
         speaker=speaker,
         speaker_id=speaker_party(parties, speaker),
         speaker_span=speaker_span,
-        kind="indirect",
+        kind="mixed" if pieces else "indirect",
         text=sentence.text,
         span=sentence,
+        pieces=pieces,
         cue=cue if cue and cue.casefold() in sentence.text.casefold() else None,
         agreement_id=_agreement_for(agreements, sentence.start),
     )

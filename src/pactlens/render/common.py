@@ -17,6 +17,7 @@ __all__ = [
     "obligation_text",
     "party_names",
     "quoted",
+    "segments",
     "status_label",
 ]
 
@@ -63,6 +64,24 @@ def quoted(text: str) -> str:
     if len(text) >= 2 and text[0] in _QUOTES and text.rstrip(",.")[-1:] in _QUOTES:
         return text
     return f"“{text}”"
+
+
+def segments(statement: Statement) -> list[tuple[str, bool]]:
+    """A statement's text in stretches, each marked True when it is a quoted piece (a
+    mixed statement's verbatim words), for renderers to set apart."""
+    span = statement.span
+    if statement.kind != "mixed" or span is None:
+        return [(statement.text, statement.kind == "direct")]
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for piece in sorted(statement.pieces, key=lambda p: p.start):
+        start, end = piece.start - span.start, piece.end - span.start
+        if start < at or end > len(statement.text):
+            continue  # a piece outside the clause: shown as plain text
+        out += [(statement.text[at:start], False), (statement.text[start:end], True)]
+        at = end
+    out.append((statement.text[at:], False))
+    return [(text, piece) for text, piece in out if text]
 
 
 def is_apart(statement: Statement) -> bool:

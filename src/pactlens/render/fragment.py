@@ -11,6 +11,7 @@ from pactlens.render.common import (
     meta_text,
     party_names,
     quoted,
+    segments,
     status_label,
 )
 
@@ -93,7 +94,10 @@ def to_html_fragment(summary: ArticleSummary) -> str:
             if statement.kind == "direct":
                 body = f"<mark style='background:#fff1a8'>{_E(quoted(statement.text))}</mark>"
             else:
-                body = _E(statement.text)
+                body = "".join(
+                    f"<mark style='background:#fff1a8'>{_E(part)}</mark>" if piece else _E(part)
+                    for part, piece in segments(statement)
+                )
             flags = f" <i>[{_E(', '.join(statement.flags))}]</i>" if statement.flags else ""
             cue = f" {_E(statement.cue)}" if statement.cue else ""
             out.append(

@@ -12,6 +12,7 @@ from pactlens.render.common import (
     obligation_text,
     party_names,
     quoted,
+    segments,
     status_label,
 )
 
@@ -112,10 +113,16 @@ def to_markdown(summary: ArticleSummary) -> str:
     if summary.statements:
         out += ["## Statements", ""]
         for statement in summary.statements:
-            body = quoted(statement.text) if statement.kind == "direct" else statement.text
+            if statement.kind == "direct":
+                body = _md(quoted(statement.text))
+            else:  # a mixed statement's quoted words in italics
+                body = "".join(
+                    f"*{_md(part)}*" if piece and part.strip() else _md(part)
+                    for part, piece in segments(statement)
+                )
             line = f"- **{_md(statement.speaker)}** ({statement.kind}"
             line += f", {_md(statement.cue)})" if statement.cue else ")"
-            line += f": {_md(body)}"
+            line += f": {body}"
             if statement.flags:
                 line += f" *[{_md(', '.join(statement.flags))}]*"
             out.append(line)

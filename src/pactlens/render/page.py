@@ -28,6 +28,7 @@ from pactlens.render.common import (
     obligation_text,
     party_names,
     quoted,
+    segments,
     status_label,
 )
 
@@ -110,6 +111,9 @@ def _targets(summary: ArticleSummary, colours: dict[str, int]) -> list[_Target]:
             label = f"{st.speaker}: {st.kind} statement"
             role = "quote" if st.kind == "direct" else "report"
             targets.append(_Target(f"s{n}-q", st.span, role, label, colour, st.id))
+        for j, piece in enumerate(st.pieces):
+            label = f"{st.speaker}: quoted words"
+            targets.append(_Target(f"s{n}-p{j}", piece, "quote", label, colour, st.id))
         if st.speaker_span is not None:
             label = f"speaker: {st.speaker}"
             targets.append(_Target(f"s{n}-sp", st.speaker_span, "speaker", label, colour))
@@ -247,7 +251,13 @@ class _Cards:
     def statement(self, n: int, st: Statement) -> str:
         keys = [k for k, span in ((f"s{n}-q", st.span), (f"s{n}-sp", st.speaker_span)) if span]
         colour = self.colours[_speaker_key(st)]
-        text = quoted(st.text) if st.kind == "direct" else st.text
+        if st.kind == "direct":
+            body = _E(quoted(st.text))
+        else:
+            body = "".join(
+                f'<em class="piece">{_E(part)}</em>' if piece else _E(part)
+                for part, piece in segments(st)
+            )
         cue = f' <span class="cue">{_E(st.cue)}</span>' if st.cue else ""
         flags = "".join(f'<span class="flag">{_E(f)}</span>' for f in st.flags)
         agreement = next((x for x in self.summary.agreements if x.id == st.agreement_id), None)
@@ -266,7 +276,7 @@ class _Cards:
             f'data-statement-id="{_E(st.id)}" data-targets="{" ".join(keys)}" tabindex="0">'
             f'<div class="who"><span class="speaker">{_E(st.speaker)}</span>{cue} '
             f'<span class="kind">{st.kind}</span>{flags}</div>'
-            f'<blockquote class="{st.kind}">{_E(text)}</blockquote>{about}{jump}</article>'
+            f'<blockquote class="{st.kind}">{body}</blockquote>{about}{jump}</article>'
         )
 
 

@@ -1,0 +1,74 @@
+"""Quoted words inside reported speech: "He called the plan 'a disaster for farmers'".
+
+Pure, no I/O. A quotation is either the words said, standing on their own ("“We will
+win,” she said." / "She said: “We will win.”"), or a few quoted words inside a clause
+that reports what was said ("She said the plan was “a disaster”"). The second is a
+*mixed* statement: what was said is the clause, and the quoted words are verbatim
+pieces of it. Returning those words alone as a full quote would misreport them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pactlens import lexicon
+from pactlens._models import Span
+from pactlens.grounding.quotes import Quotation
+from pactlens.grounding.reported import cue_attribution
+
+__all__ = ["content_clause", "is_embedded"]
+
+
+def _own_cue(body: str, cue: str | None, before: int) -> int | None:
+    """Where the quotation's own reporting verb ends, when it comes before the quote."""
+    if not cue:
+        return None
+    found = [m.end() for m in re.finditer(rf"\b{re.escape(cue)}\b", body[:before])]
+    return found[-1] if found else None
+
+
+_CUES = "|".join(sorted(lexicon.QUOTE_CUES, key=len, reverse=True))
+#: A reporting verb, maybe with its listener, right before a quotation that stands
+#: alone: 'Putin said "We will…"', 'She told reporters "It is…"'.
+_SAID_BEFORE = re.compile(rf"\b(?:{_CUES})\b(?:\s+(?:\w+\s+){{0,2}}?\w+)?\s*[:,]?\s*$")
+_THAT = re.compile(r"\s*(?:that\b)?\s*", re.IGNORECASE)
+_OPEN_TRAIL = re.compile(r"[\s,;:—–-]+$")
+
+
+def is_embedded(text: str, sentence: Span, quote: Quotation) -> bool:
+    """Whether ``quote`` is quoted words inside reported speech, not words standing alone."""
+    if quote.runs_on or quote.continuation or quote.depth:
+        return False
+    before = text[sentence.start : quote.open].strip()
+    if not before or before[-1] == ":":
+        return False  # the quotation opens its sentence, or follows a colon
+    words = quote.span.text.lstrip("‘'\"“ ")
+    # 'She said, "We will win."': a whole sentence quoted after its verb stands alone
+    return not (words[:1].isupper() and _SAID_BEFORE.search(before))
+
+
+def content_clause(text: str, sentence: Span, first: Quotation, cue: str | None = None) -> Span:
+    """The reported clause a mixed statement's quoted words sit in: the sentence after
+    its reporting verb ("said (that) …"), or before a trailing attribution
+    ("…, officials said."), or the whole sentence when there is neither."""
+    body = text[sentence.start : sentence.end].rstrip()
+    start, end = sentence.start, sentence.start + len(body)
+    found = cue_attribution(body)
+    own = _own_cue(body, cue, first.open - sentence.start)
+    if own is not None:  # the quotation's own verb: "called", "described … as"
+        start = sentence.start + own
+        start += _THAT.match(text, start, end).end() - start  # type: ignore[union-attr]
+    elif found is not None:
+        speaker, (cue_start, cue_end) = found
+        if sentence.start + cue_end <= first.open:  # "X said (that) … “…”"
+            start = sentence.start + cue_end
+            start += _THAT.match(text, start, end).end() - start  # type: ignore[union-attr]
+        elif sentence.start + cue_start >= first.close:  # "… “…”, X said."
+            lead = speaker[0] if speaker is not None and speaker[0] < cue_start else cue_start
+            trail = _OPEN_TRAIL.search(body[:lead])
+            end = sentence.start + (trail.start() if trail else lead)
+    if end <= start:
+        start, end = sentence.start, sentence.start + len(body)
+    while start < end and text[start].isspace():
+        start += 1
+    return Span(start=start, end=end, text=text[start:end])

@@ -1,0 +1,80 @@
+"""Mixed statements: quoted words inside reported speech (pactlens.grounding.mixed).
+
+The passages are written for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import pactlens
+from pactlens._eval.baseline import RulesOnly
+from pactlens._eval.polnear import Relation
+from pactlens._models import ArticleSummary, Statement
+
+DATELINE = "Oslo, 12 June 2025 (NTB): "
+
+
+def statements(body: str) -> tuple[ArticleSummary, list[Statement]]:
+    summary = RulesOnly()(DATELINE + body)
+    return summary, summary.statements
+
+
+def test_quoted_words_inside_a_paraphrase_are_a_mixed_statement() -> None:
+    summary, (st,) = statements("The senator called the plan “a disaster for farmers” on Monday.")
+    assert st.kind == "mixed" and "senator" in st.speaker.casefold()
+    assert st.span is not None and st.span.text == "the plan “a disaster for farmers” on Monday."
+    assert [p.text for p in st.pieces] == ["a disaster for farmers"]
+    for piece in st.pieces:  # verbatim, and inside the clause
+        assert summary.text[piece.start : piece.end] == piece.text
+        assert st.span.start <= piece.start and piece.end <= st.span.end
+
+
+def test_a_trailing_attribution_is_left_out_of_the_clause() -> None:
+    _, (st,) = statements("The deal is “a good one for both sides”, officials said.")
+    assert st.kind == "mixed" and st.speaker == "officials"
+    assert st.text == "The deal is “a good one for both sides”"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "“We will not back down,” the senator said.",
+        "The senator told reporters: “We will not back down.”",
+        "The senator said, “We will not back down.”",
+    ],
+)
+def test_words_that_stand_alone_stay_a_direct_quote(body: str) -> None:
+    _, (st,) = statements(body)
+    assert st.kind == "direct" and st.text.startswith("We will not back down")
+    assert st.pieces == []
+
+
+def test_short_quoted_words_in_reported_speech_are_pieces_of_it() -> None:
+    _, (st,) = statements("Mr. Dahl said the treaty was “dead” and “buried”.")
+    assert st.kind == "mixed" and [p.text for p in st.pieces] == ["dead", "buried"]
+
+
+def test_an_interrupted_quotation_stays_direct_pieces() -> None:
+    _, (first, second) = statements("“We will help,” Mr. Dahl said. “We always do.”")
+    assert (first.kind, second.kind) == ("direct", "direct")
+    assert second.continues == first.id
+
+
+def test_a_mixed_statement_needs_its_pieces() -> None:
+    span = pactlens.Span(start=0, end=3, text="abc")
+    with pytest.raises(ValueError, match="mixed"):
+        Statement(id="s1", speaker="x", kind="mixed", text="abc", span=span)
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        ("“We will win,”", "direct"),
+        ("that “we will win.”", "direct"),
+        ("the plan was “a disaster for farmers” and would fail", "mixed"),
+        ("the plan would fail", "indirect"),
+    ],
+)
+def test_the_scorer_tells_gold_direct_mixed_and_indirect_apart(content: str, kind: str) -> None:
+    assert Relation(content=((0, len(content)),), content_text=content).kind == kind
