@@ -14,9 +14,9 @@ import re
 from pactlens import lexicon
 from pactlens._models import Span
 from pactlens.grounding.quotes import Quotation
-from pactlens.grounding.reported import cue_attribution
+from pactlens.grounding.reported import cue_attribution, names_in, outside_quotes
 
-__all__ = ["content_clause", "is_embedded"]
+__all__ = ["content_clause", "is_embedded", "subject_of"]
 
 
 def _own_cue(body: str, cue: str | None, before: int) -> int | None:
@@ -72,3 +72,23 @@ def content_clause(text: str, sentence: Span, first: Quotation, cue: str | None 
     while start < end and text[start].isspace():
         start += 1
     return Span(start=start, end=end, text=text[start:end])
+
+
+def subject_of(text: str, sentence: Span, cue_start: int | None) -> Span | None:
+    """Who a mixed statement's reporting verb has as its subject: the name or pronoun
+    before the verb at ``cue_start`` ("Cruz urged Republicans to “vote…”" -> Cruz), or
+    before the sentence's first reporting cue when the verb is not known."""
+    body = text[sentence.start : sentence.end]
+    plain = outside_quotes(body)
+    if cue_start is None or not sentence.start <= cue_start <= sentence.end:
+        found = cue_attribution(body)
+        if found is None or found[0] is None:
+            return None
+        a, b = found[0]
+    else:
+        at = cue_start - sentence.start
+        names = names_in(plain, at - 80, at)
+        if not names:
+            return None
+        a, b = names[-1]
+    return Span(start=sentence.start + a, end=sentence.start + b, text=body[a:b])

@@ -44,7 +44,7 @@ _LEADING = re.compile(rf"^(?P<who>{_RUN}|{_GROUP}|{_PRONOUN})\s+(?:also\s+)?(?P<
 _ACCORDING = re.compile(rf"\baccording to (?:the\s+)?(?P<who>{_RUN})")
 
 #: Reporting and belief verbs: PolNeAR-style attribution covers "X thinks", "X plans".
-CUE_WORDS = lexicon.SPEECH_VERBS | lexicon.BELIEF_VERBS
+CUE_WORDS = lexicon.SPEECH_VERBS | lexicon.BELIEF_VERBS | lexicon.STANCE_VERBS
 _WORD = re.compile("[A-Za-z]+(?:['\u2019][a-z]+)?")
 #: A name (capitalised words, particles inside) or a third-person pronoun or source noun.
 MENTION = re.compile(

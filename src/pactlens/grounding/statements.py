@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pactlens import lexicon
 from pactlens._models import Agreement, GroundingReport, Party, Span, Statement
 from pactlens.grounding.match import find_mentions
-from pactlens.grounding.mixed import content_clause, is_embedded
+from pactlens.grounding.mixed import content_clause, is_embedded, subject_of
 from pactlens.grounding.parties import speaker_party
 from pactlens.grounding.reported import find_reported
 from pactlens.grounding.utterances import Utterance, utterances
@@ -19,6 +20,7 @@ from pactlens.grounding.utterances import Utterance, utterances
 if TYPE_CHECKING:
     from pactlens._extraction import Extraction
     from pactlens.grounding.assembly import Prepared
+    from pactlens.grounding.attribution import Attribution
 
 __all__ = ["build_statements"]
 
@@ -96,14 +98,15 @@ def _direct(
                 before = mixed[number]
                 mixed[number] = before.model_copy(update={"pieces": [*before.pieces, span]})
                 continue
-            speaker = attribution.speaker or asked.get(n) or "unknown"
             sentence = prepared.body_of(number)
+            speaker, speaker_span = _mixed_speaker(text, sentence, attribution)
+            speaker = speaker or asked.get(n) or "unknown"
             clause = content_clause(text, sentence, attribution.quote, attribution.cue)
             mixed[number] = statement = Statement(
                 id=f"s{len(statements) + 1}",
                 speaker=speaker,
                 speaker_id=speaker_party(parties, speaker),
-                speaker_span=attribution.speaker_span,
+                speaker_span=speaker_span,
                 kind="mixed",
                 text=clause.text,
                 span=clause,
@@ -140,6 +143,24 @@ def _direct(
         mixed.get(_number_of(prepared, st), st) if st.kind == "mixed" else st for st in statements
     ]
     return statements, quoted_sentences
+
+
+def _mixed_speaker(
+    text: str, sentence: Span, attribution: Attribution
+) -> tuple[str | None, Span | None]:
+    """The speaker of quoted words inside reported speech. The quotation rules look for a
+    name beside the quote; inside a clause that name is often the verb's object ("urged
+    Republicans to “vote…”"), so the verb's subject is taken instead, as written."""
+    cue, mention = attribution.cue_span, attribution.speaker_span
+    if mention is not None and (cue is None or mention.end <= cue.start):
+        return attribution.speaker, mention
+    subject = subject_of(text, sentence, cue.start if cue is not None else None)
+    if subject is None:
+        return attribution.speaker, mention
+    words = subject.text.split()
+    if words and words[0].casefold() in lexicon.SUBJECT_PRONOUNS:
+        return attribution.speaker or subject.text, subject
+    return subject.text, subject
 
 
 def _number_of(prepared: Prepared, statement: Statement) -> int:

@@ -70,6 +70,7 @@ __all__ = [
     "SIDES",
     "SPEAKING",
     "SPEECH_VERBS",
+    "STANCE_VERBS",
     "STOP_LEFT",
     "STOP_WORDS",
     "SUBJECT_PRONOUNS",
@@ -103,6 +104,8 @@ QUOTE_CUES = SPEECH_VERBS | _words("speech", "quote_cues")
 REPORTED_CUES = SPEECH_VERBS | _words("speech", "reported_cues")
 #: Belief and intention verbs ("thinks", "plans"): attribution in PolNeAR's broad sense.
 BELIEF_VERBS = _words("speech", "belief")
+#: Verbs by which a source reports a finding or a stand ("a poll shows").
+STANCE_VERBS = _words("speech", "stance")
 #: Words that make a closing line reported speech rather than a publisher's blurb.
 BLURB_EXCEPTIONS: tuple[str, ...] = tuple(_DATA["speech"]["blurb_exceptions"])
 
