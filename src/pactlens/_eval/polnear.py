@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pactlens._eval.scoring import Counts, Intervals, Ratio, match, merge, overlap
+from pactlens._eval.scoring import Counts, Intervals, Ratio, match, match_exact, merge, overlap
 from pactlens._eval.scoring import shares_name_token as _shares_token
 from pactlens._models import ArticleSummary, Span, Statement
 from pactlens.text import OffsetMap, clean_with_offsets
@@ -243,7 +243,7 @@ class Scores:
 
     @classmethod
     def empty(cls) -> Scores:
-        counts = {f"{k}@{t}": Counts() for t in THRESHOLDS for k in _GROUPS}
+        counts = {f"{k}@{t}": Counts() for t in (*THRESHOLDS, "exact") for k in _GROUPS}
         return cls(counts, {f"speaker@{t}": Ratio() for t in THRESHOLDS})
 
     def add(self, other: Scores) -> None:
@@ -290,6 +290,11 @@ def score_document(document: Document, predicted: Sequence[Predicted]) -> Scores
         ),
         "all": (list(predicted), list(relations)),
     }
+    for kind, (preds, golds) in groups.items():
+        pairs = match_exact(document.text, [p.span for p in preds], [g.content for g in golds])
+        scores.counts[f"{kind}@exact"] = Counts(
+            tp=len(pairs), fp=len(preds) - len(pairs), fn=len(golds) - len(pairs)
+        )
     for threshold in THRESHOLDS:
         for kind, (preds, golds) in groups.items():
             pairs = match([p.span for p in preds], [g.content for g in golds], threshold)

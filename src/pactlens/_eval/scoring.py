@@ -22,12 +22,14 @@ __all__ = [
     "greedy_pairs",
     "length",
     "match",
+    "match_exact",
     "merge",
     "name_holds",
     "names_match",
     "normalise_name",
     "overlap",
     "shares_name_token",
+    "trimmed",
     "verbatim",
 ]
 
@@ -102,6 +104,39 @@ def overlap(a: Intervals, b: Intervals) -> int:
         else:
             j += 1
     return shared
+
+
+_EDGE = frozenset(" \t\n\xa0.,;:!?\"'“”‘’«»()—–-")
+
+
+def trimmed(text: str, span: Intervals) -> tuple[int, int] | None:
+    """A span's outer bounds with whitespace, punctuation and quotation marks at either
+    edge left out: what an exact match compares."""
+    if not span:
+        return None
+    start, end = span[0][0], span[-1][1]
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def match_exact(
+    text: str, predicted: Sequence[Intervals], gold: Sequence[Intervals]
+) -> list[tuple[int, int]]:
+    """One-to-one pairs whose spans are the same stretch of ``text``, edges trimmed
+    (:func:`trimmed`): the exact-match criterion of published PolNeAR taggers."""
+    wanted: dict[tuple[int, int], list[int]] = {}
+    for g, span in enumerate(gold):
+        if (key := trimmed(text, span)) is not None:
+            wanted.setdefault(key, []).append(g)
+    pairs = []
+    for p, span in enumerate(predicted):
+        key = trimmed(text, span)
+        if key is not None and wanted.get(key):
+            pairs.append((p, wanted[key].pop(0)))
+    return pairs
 
 
 def match(

@@ -108,8 +108,11 @@ def cue_attribution(sentence: str) -> tuple[tuple[int, int] | None, tuple[int, i
     else:
         assert cue is not None
         where = (cue.start(), cue.end())
-        names = names_in(plain, where[0] - 60, where[0])[-1:]
-        names = names or names_in(plain, where[1], where[1] + 40)[:1]
+        after = names_in(plain, where[1], where[1] + 40)[:1]
+        if after and re.search(r",\s*$", plain[: where[0]]):
+            names = after  # "…, said Mr. Dahl."
+        else:
+            names = names_in(plain, where[0] - 60, where[0])[-1:] or after
     return (names[0] if names else None), where
 
 

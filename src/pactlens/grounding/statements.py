@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from pactlens import lexicon
 from pactlens._models import Agreement, GroundingReport, Party, Span, Statement
 from pactlens.grounding.match import find_mentions
-from pactlens.grounding.mixed import content_clause, is_embedded, subject_of
+from pactlens.grounding.mixed import content_clause, is_embedded, reported_clause, subject_of
 from pactlens.grounding.parties import speaker_party
 from pactlens.grounding.reported import find_reported
 from pactlens.grounding.utterances import Utterance, utterances
@@ -174,7 +174,8 @@ def _claims(
     """Reported speech by rule (sentences with quotations left out), then the model's."""
     model_says = {r.sentence: r.speaker.strip() for r in extraction.reported}
     claims: list[_Claim] = []
-    for r in find_reported(prepared.article.text, prepared.sentences, skip=quoted):
+    bodies = [prepared.body_of(n) for n in range(1, len(prepared.sentences) + 1)]
+    for r in find_reported(prepared.article.text, bodies, skip=quoted):
         # "both leaders", "he": the model may know who; the rule keeps the mention.
         speaker = r.speaker if r.by_name else model_says.get(r.sentence) or r.speaker
         claims.append((r.sentence, speaker, r.cue, r.speaker_span))
@@ -204,19 +205,16 @@ def _indirect(
         if mention is not None:
             start = sentence.start + mention.start
             speaker_span = Span(start=start, end=start + len(mention.text), text=mention.text)
-    pieces = [
-        q.span
-        for q in prepared.scare_quotes
-        if sentence.start <= q.open and q.close <= sentence.end
-    ]
+    said = reported_clause(text, sentence, speaker_span, cue)
+    pieces = [q.span for q in prepared.scare_quotes if said.start <= q.open and q.close <= said.end]
     return Statement(
         id=statement_id,
         speaker=speaker,
         speaker_id=speaker_party(parties, speaker),
         speaker_span=speaker_span,
         kind="mixed" if pieces else "indirect",
-        text=sentence.text,
-        span=sentence,
+        text=said.text,
+        span=said,
         pieces=pieces,
         cue=cue if cue and cue.casefold() in sentence.text.casefold() else None,
         agreement_id=_agreement_for(agreements, sentence.start),
