@@ -55,6 +55,11 @@ MENTION = re.compile(
 _NOUN_BEFORE = re.compile(
     r"\b(?:the|a|an|this|that|his|her|its|their|our|whose)\s+$", re.IGNORECASE
 )
+#: A common-noun source right before a cue: "the report found", "a new poll shows".
+_SOURCE_NOUN = re.compile(
+    r"(?P<who>\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)"
+    r"(?:\s+[\w'’-]+){1,3}?)\s+(?:also\s+|has\s+|have\s+|had\s+)?$"
+)
 _QUOTE_CHARS = '"\u201c\u201d\u201e\u00ab\u00bb'
 
 
@@ -113,6 +118,8 @@ def cue_attribution(sentence: str) -> tuple[tuple[int, int] | None, tuple[int, i
             names = after  # "…, said Mr. Dahl."
         else:
             names = names_in(plain, where[0] - 60, where[0])[-1:] or after
+        if not names and (source := _SOURCE_NOUN.search(plain, 0, where[0])):
+            names = [source.span("who")]  # "a new poll shows", "the report found"
     return (names[0] if names else None), where
 
 
