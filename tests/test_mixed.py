@@ -97,3 +97,15 @@ def test_the_scorer_tells_gold_direct_mixed_and_indirect_apart(content: str, kin
 def test_reported_speech_is_the_clause_without_its_source(body: str, said: str) -> None:
     _, (st,) = statements(body)
     assert st.kind == "indirect" and st.text == said
+
+
+def test_each_statement_says_what_set_its_speaker() -> None:
+    _, found = statements(
+        "“We will help,” Mr. Dahl said. Cruz told Republicans to “vote your conscience and "
+        "defend the party”. Ms. Berg said the border would reopen."
+    )
+    assert [(s.kind, s.method, s.speaker) for s in found] == [
+        ("direct", "rule:after", "Dahl"),
+        ("mixed", "rule:before", "Cruz"),  # the verb's subject, not its object
+        ("indirect", "rule:reported", "Berg"),
+    ]

@@ -190,6 +190,12 @@ class Statement(_Model):
     flags: list[str] = Field(
         default_factory=list, description="e.g. 'downgraded': claimed direct, not in the text."
     )
+    method: str | None = Field(
+        default=None,
+        description="What set the speaker: 'rule:after' (“…,” X said), 'rule:before' (X "
+        "said: “…”), 'rule:sentence', 'rule:previous', 'rule:subject', 'rule:reported', "
+        "'model' (the model's answer), or None when nothing did.",
+    )
 
     @model_validator(mode="after")
     def _direct_is_grounded(self) -> Statement:

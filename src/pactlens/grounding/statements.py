@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 __all__ = ["build_statements"]
 
-_Claim = tuple[int, str, "str | None", "Span | None"]  # sentence, speaker, cue, mention
+#: sentence, speaker, cue, mention, method
+_Claim = tuple[int, str, "str | None", "Span | None", str]
 
 
 def build_statements(
@@ -37,7 +38,7 @@ def build_statements(
     """Direct statements in text order, then reported ones, numbered s1, s2, …"""
     statements, quoted = _direct(prepared, extraction, parties, agreements, report)
     covered = set(quoted)
-    for number, speaker, cue, mention in _claims(prepared, extraction, quoted, report):
+    for number, speaker, cue, mention, method in _claims(prepared, extraction, quoted, report):
         if number in covered or number in prepared.withheld or not speaker:
             continue  # one statement per sentence: a quotation or the rule comes first
         covered.add(number)
@@ -51,7 +52,7 @@ def build_statements(
                 mention,
                 parties,
                 agreements,
-            )
+            ).model_copy(update={"method": method})
         )
     return statements
 
@@ -99,13 +100,14 @@ def _direct(
                 mixed[number] = before.model_copy(update={"pieces": [*before.pieces, span]})
                 continue
             sentence = prepared.body_of(number)
-            speaker, speaker_span = _mixed_speaker(text, sentence, attribution)
-            speaker = speaker or asked.get(n) or "unknown"
+            speaker, speaker_span, method = _mixed_speaker(text, sentence, attribution)
+            if speaker is None and asked.get(n):
+                speaker, method = asked[n], "model"
             clause = content_clause(text, sentence, attribution.quote, attribution.cue)
             mixed[number] = statement = Statement(
                 id=f"s{len(statements) + 1}",
-                speaker=speaker,
-                speaker_id=speaker_party(parties, speaker),
+                speaker=speaker or "unknown",
+                speaker_id=speaker_party(parties, speaker) if speaker else None,
                 speaker_span=speaker_span,
                 kind="mixed",
                 text=clause.text,
@@ -113,15 +115,21 @@ def _direct(
                 pieces=[span],
                 cue=attribution.cue,
                 agreement_id=_agreement_for(agreements, span.start),
-                flags=[] if speaker != "unknown" else ["unattributed"],
+                flags=[] if speaker else ["unattributed"],
+                method=method,
             )
             statements.append(statement)
             continue
         whole = utterance_of.get(attribution.quote.open)
         head = whole.pieces[0] if whole else attribution
-        speaker = (
-            attribution.speaker or (whole.speaker if whole else None) or asked.get(n) or "unknown"
-        )
+        by_rule = attribution.speaker or (whole.speaker if whole else None)
+        speaker = by_rule or asked.get(n) or "unknown"
+        method = None
+        if by_rule:
+            source = attribution if attribution.speaker else whole.attribution if whole else None
+            method = f"rule:{source.method}" if source is not None else "rule"
+        elif asked.get(n):
+            method = "model"
         ids[attribution.quote.open] = statement_id = f"s{len(statements) + 1}"
         quoted_sentences.add(prepared.sentence_of(span.start) or 0)
         statements.append(
@@ -137,6 +145,7 @@ def _direct(
                 agreement_id=_agreement_for(agreements, span.start),
                 continues=ids.get(head.quote.open) if head is not attribution else None,
                 flags=[] if speaker != "unknown" else ["unattributed"],
+                method=method,
             )
         )
     statements = [
@@ -147,20 +156,21 @@ def _direct(
 
 def _mixed_speaker(
     text: str, sentence: Span, attribution: Attribution
-) -> tuple[str | None, Span | None]:
+) -> tuple[str | None, Span | None, str | None]:
     """The speaker of quoted words inside reported speech. The quotation rules look for a
     name beside the quote; inside a clause that name is often the verb's object ("urged
     Republicans to “vote…”"), so the verb's subject is taken instead, as written."""
     cue, mention = attribution.cue_span, attribution.speaker_span
+    by_rule = f"rule:{attribution.method}" if attribution.speaker else None
     if mention is not None and (cue is None or mention.end <= cue.start):
-        return attribution.speaker, mention
+        return attribution.speaker, mention, by_rule
     subject = subject_of(text, sentence, cue.start if cue is not None else None)
     if subject is None:
-        return attribution.speaker, mention
+        return attribution.speaker, mention, by_rule
     words = subject.text.split()
     if words and words[0].casefold() in lexicon.SUBJECT_PRONOUNS:
-        return attribution.speaker or subject.text, subject
-    return subject.text, subject
+        return attribution.speaker or subject.text, subject, "rule:subject"
+    return subject.text, subject, "rule:subject"
 
 
 def _number_of(prepared: Prepared, statement: Statement) -> int:
@@ -178,12 +188,13 @@ def _claims(
     for r in find_reported(prepared.article.text, bodies, skip=quoted):
         # "both leaders", "he": the model may know who; the rule keeps the mention.
         speaker = r.speaker if r.by_name else model_says.get(r.sentence) or r.speaker
-        claims.append((r.sentence, speaker, r.cue, r.speaker_span))
+        method = "rule:reported" if speaker == r.speaker else "model"
+        claims.append((r.sentence, speaker, r.cue, r.speaker_span, method))
     for said in extraction.reported:
         if not 1 <= said.sentence <= len(prepared.sentences):
             report.dropped.append(f"statement by {said.speaker!r}: no sentence [{said.sentence}]")
         else:
-            claims.append((said.sentence, said.speaker.strip(), said.cue, None))
+            claims.append((said.sentence, said.speaker.strip(), said.cue, None, "model"))
     return claims
 
 
