@@ -16,6 +16,7 @@ stretch of text and resolves the forms news uses for them to one name:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -72,6 +73,10 @@ class Actors:
         return [
             Span(start=m.start(), end=m.end(), text=m.group()) for m in _RUN.finditer(self.text)
         ]
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [r.start for r in self._runs]
 
     @cached_property
     def _names(self) -> dict[str, str]:
@@ -191,8 +196,9 @@ class Actors:
         and words that name no body left out. "X's parliament" and "the government of
         X" give X."""
         out: list[Actor] = []
-        for whole in self._runs:
-            if whole.start < start or whole.end > end:
+        lo, hi = bisect.bisect_left(self._starts, start), bisect.bisect_left(self._starts, end)
+        for whole in self._runs[lo:hi]:
+            if whole.end > end:
                 continue
             run = _possessor(whole)
             if _TITLE_BEFORE.search(self.text[max(0, run.start - 30) : run.start]):
@@ -211,10 +217,10 @@ class Actors:
                 # "Carvenia's government", "Valdoria's mines ministry": the first word
                 if (
                     words
-                    and (first := self.resolve(words[0])) is not None
+                    and (owner := self.resolve(words[0])) is not None
                     and (len(words) == 1 or words[-1].casefold() in lexicon.ORGANS)
                 ):
-                    name = first
+                    name = owner
             if name:
                 out.append(Actor(name, run))
         return out

@@ -22,6 +22,7 @@ Every decision keeps its evidence as a span of the text.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -142,6 +143,23 @@ def _topic(words: str) -> str:
     while kept and kept[-1].casefold() in lexicon.STOP_LEFT:
         kept.pop()
     return " ".join(kept)
+
+
+class _Index:
+    """Spans sorted by start, for the ones in a stretch of text (bisection)."""
+
+    def __init__(self, spans: Sequence[Span]) -> None:
+        self.spans = sorted(spans, key=lambda x: x.start)
+        self.starts = [x.start for x in self.spans]
+
+    def within(self, start: int, end: int) -> list[Span]:
+        lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+        return self.spans[lo:hi]
+
+    def covers(self, index: int, reach: int = 200) -> bool:
+        """Whether a span holds ``index`` (spans are short: only those starting within
+        ``reach`` before it are looked at)."""
+        return any(x.start <= index < x.end for x in self.within(index - reach, index + 1))
 
 
 @dataclass(frozen=True)
@@ -331,47 +349,46 @@ def _content(m: Mention) -> set[str]:
 
 
 def _group(mentions: list[Mention]) -> list[Candidate]:
+    """Mentions into agreements, in one pass: indexes of the latest agreement holding
+    each content word and each family keep long documents linear."""
     candidates: list[Candidate] = []
-    last: Candidate | None = None  # the agreement the previous mention named
+    by_word: dict[str, int] = {}  # content word -> latest agreement holding it
+    by_family: dict[str, int] = {}  # family -> latest agreement with a mention of it
+    of_family: dict[str, list[int]] = {}  # family -> its agreements, in order
+    named: set[int] = set()  # agreements with a mention that has content words
+    last: int | None = None  # the agreement the previous mention named
     for m in mentions:
-        target: Candidate | None = None
+        words = _content(m)
+        target: int | None = None
         if not (m.new and not m.definite) and candidates:
-            words = _content(m)
             if words:
-                target = next(
-                    (
-                        c
-                        for c in reversed(candidates)
-                        if any(words & _content(o) for o in c.mentions)
-                    ),
-                    None,
-                )
-            if target is None and words and m.definite:
-                # "an agreement with Denmark … The North Sea Storage Agreement": a name
-                # for one named before only by its head
-                target = next(
-                    (
-                        c
-                        for c in reversed(candidates)
-                        if not any(_content(o) for o in c.mentions)
-                        and any(_same_family(m.family, o.family) for o in c.mentions)
-                    ),
-                    None,
-                )
-            if target is None and not words:
-                same = [
-                    c
-                    for c in candidates
-                    if any(_same_family(m.family, o.family) for o in c.mentions)
-                ]
-                if same:
-                    target = same[-1]
-                elif m.head in lexicon.GENERIC_HEADS and m.definite:
-                    target = last  # "the agreement": the one just spoken of
+                hits = [by_word[w] for w in words if w in by_word]
+                target = max(hits) if hits else None
+                if target is None and m.definite:
+                    # "an agreement with Denmark … The North Sea Storage Agreement": a
+                    # name for one named before only by its head
+                    target = next(
+                        (k for k in reversed(of_family.get(m.family, [])) if k not in named),
+                        None,
+                    )
+            elif m.family in by_family:
+                target = by_family[m.family]
+            elif m.head in lexicon.GENERIC_HEADS and m.definite:
+                target = last  # "the agreement": the one just spoken of
         if target is None:
-            target = Candidate()
-            candidates.append(target)
-        target.mentions.append(m)
+            candidates.append(Candidate())
+            target = len(candidates) - 1
+        candidates[target].mentions.append(m)
+        for w in words:
+            by_word[w] = max(by_word.get(w, -1), target)
+        if words:
+            named.add(target)
+        if by_family.get(m.family, -1) < target:
+            by_family[m.family] = target
+        family = of_family.setdefault(m.family, [])
+        if target not in family:
+            family.append(target)
+            family.sort()
         last = target
     return candidates
 
@@ -418,11 +435,12 @@ def _cues(
 
 def _nearest(cue: Cue, mentions: Sequence[tuple[Mention, Candidate]]) -> Candidate | None:
     """The agreement a cue speaks of: the nearest mention in its clause, the following
-    one preferred ("signed a deal"), else in its sentence."""
+    one preferred ("signed a deal"), else in its sentence. ``mentions`` are those of the
+    cue's sentence."""
     best: tuple[float, Candidate] | None = None
     for scope in ("clause", "sentence"):
         for m, c in mentions:
-            if m.sentence != cue.sentence or (scope == "clause" and m.clause != cue.clause):
+            if scope == "clause" and m.clause != cue.clause:
                 continue
             if m.span.start >= cue.span.end:
                 gap = (m.span.start - cue.span.end) * 0.8
@@ -436,7 +454,7 @@ def _nearest(cue: Cue, mentions: Sequence[tuple[Mention, Candidate]]) -> Candida
 
 
 def _date(
-    text: str, cue: Cue, anchor: dt.date | None, exclude: Sequence[Span]
+    text: str, cue: Cue, anchor: dt.date | None, exclude: _Index
 ) -> tuple[dt.date | None, Span | None]:
     start, end = cue.clause
     phrases = [
@@ -445,7 +463,7 @@ def _date(
     ]
     usable = []
     for p in phrases:
-        if any(x.start <= p.start < x.end for x in exclude):
+        if exclude.covers(p.start):
             continue
         if _SPEECH.search(text[max(start, p.start - 40) : p.start]):
             continue  # "…, the ministry said on Tuesday": the day someone spoke
@@ -498,7 +516,7 @@ def _around(text: str, m: Mention, actors: Actors) -> list[Actor]:
 
 
 def _subjects(
-    text: str, candidate: Candidate, actors: Actors, others: Sequence[Span]
+    text: str, candidate: Candidate, actors: Actors, others: _Index
 ) -> tuple[list[Actor], bool]:
     """The subjects of the verbs that decide the status ("A and B signed", "X could
     sell"), and whether they are "the two sides" (parties named before)."""
@@ -511,7 +529,7 @@ def _subjects(
         if mention is not None and cue.span.start >= mention.span.start:
             continue  # "the pact was signed": the mention is the subject
         start, end = cue.clause[0], cue.span.start
-        earlier = [x for x in others if start <= x.start < end]
+        earlier = others.within(start, end)
         if earlier:  # "A signed X …, and signed Y": A is the subject of both
             end = earlier[0].start
         said = list(_SAID.finditer(text, start, end))
@@ -523,7 +541,7 @@ def _subjects(
 
 
 def _parties(
-    text: str, candidate: Candidate, actors: Actors, others: Sequence[Span]
+    text: str, candidate: Candidate, actors: Actors, others: _Index
 ) -> tuple[list[Actor], bool]:
     """The bodies the text names as making or bound by the agreement, and whether it
     refers to them as "the two sides" (parties named before)."""
@@ -570,7 +588,10 @@ def find_candidates(
             if found is not None:
                 mentions.append(found)
     candidates = _group(mentions)
-    pairs = [(m, c) for c in candidates for m in c.mentions]
+    in_sentence: dict[int, list[tuple[Mention, Candidate]]] = {}
+    for c in candidates:
+        for m in c.mentions:
+            in_sentence.setdefault(m.sentence, []).append((m, c))
     for number, clauses in clauses_of.items():
         sentence = sentences[number]
         start = max(sentence.start, body_start)
@@ -580,18 +601,18 @@ def find_candidates(
             number,
             clauses,
         )
+        here = in_sentence.get(number, [])
         for cue in cues:
-            target = _nearest(cue, pairs)
+            target = _nearest(cue, here)
             if target is not None:
                 target.cues.append(cue)
         for hedge in hedges:
-            for m, c in pairs:
-                if m.sentence == number and m.clause == hedge.clause and hedge not in c.hedges:
-                    c.hedges.append(hedge)
+            for c in {id(c): c for m, c in here if m.clause == hedge.clause}.values():
+                c.hedges.append(hedge)
     candidates = _fold_parts(candidates)
     actors = Actors(text)
-    spans = [m.span for m in mentions]
-    others = sorted([*spans, *(q.span for c in candidates for q in c.cues)], key=lambda x: x.start)
+    spans = _Index([m.span for m in mentions])
+    others = _Index([*spans.spans, *(q.span for c in candidates for q in c.cues)])
     inherits: list[bool] = []
     for c in candidates:
         _decide(text, c, anchor, spans)
@@ -600,13 +621,29 @@ def find_candidates(
             _name_from_content(text, c, sentences[first - 1] if first > 0 else None)
         c.parties, inherit = _parties(text, c, actors, others)
         inherits.append(inherit)
-    for k, c in enumerate(candidates):  # "the two sides": the parties named before
-        if inherits[k] or (not c.parties and c.cues):
-            known = [o.parties for o in (*candidates[:k][::-1], *candidates[k + 1 :]) if o.parties]
-            if known and (inherits[k] or len(c.parties) == 0):
-                names = {a.name for a in c.parties}
-                c.parties = [*c.parties, *(a for a in known[0] if a.name not in names)]
+    _inherit(candidates, inherits)
     return candidates
+
+
+def _inherit(candidates: list[Candidate], inherits: list[bool]) -> None:
+    """ "The two sides", or a status with no party named: the parties of the nearest
+    agreement before that names some (else the nearest after)."""
+    before: list[list[Actor]] = []
+    known: list[Actor] = []
+    for c in candidates:
+        before.append(known)
+        known = c.parties or known
+    after: list[list[Actor]] = [[] for _ in candidates]
+    known = []
+    for k in range(len(candidates) - 1, -1, -1):
+        after[k] = known
+        known = candidates[k].parties or known
+    for k, c in enumerate(candidates):
+        if not (inherits[k] or (not c.parties and c.cues)):
+            continue
+        source = before[k] or after[k]
+        names = {a.name for a in c.parties}
+        c.parties = [*c.parties, *(a for a in source if a.name not in names)]
 
 
 def _name_from_content(text: str, c: Candidate, previous: Span | None) -> None:
@@ -657,51 +694,54 @@ def _attached(gap: str) -> bool:
 def _fold_parts(candidates: list[Candidate]) -> list[Candidate]:
     """An agreement with no lifecycle words of its own, named only in a clause that
     names an earlier one ("the contract would include a 20-year agreement"), is part of
-    it; one with no cue at all joins an earlier one of its family, or is dropped."""
+    it; one with no cue at all joins an earlier one of its family, or is dropped. One
+    pass, with the latest kept agreement per clause and per family."""
     kept: list[Candidate] = []
+    in_clause: dict[tuple[int, int], list[tuple[int, Candidate]]] = {}
+    of_family: dict[str, Candidate] = {}
+
+    def keep(c: Candidate) -> None:
+        kept.append(c)
+        for m in c.mentions:
+            in_clause.setdefault(m.clause, []).append((m.span.start, c))
+            of_family[m.family] = c
+
     for c in candidates:
         if c.cues or not kept:
-            kept.append(c)
+            keep(c)
             continue
-        clauses = {m.clause for m in c.mentions}
+        first = c.mentions[0].span.start
         host = next(
             (
                 k
-                for k in reversed(kept)
-                if any(
-                    o.clause in clauses and o.span.start < c.mentions[0].span.start
-                    for o in k.mentions
-                )
+                for m in c.mentions
+                for start, k in reversed(in_clause.get(m.clause, []))
+                if start < first
             ),
             None,
         )
         host_by_clause = host is not None
         if host is None and not c.hedges:
-            host = next(
-                (
-                    k
-                    for k in reversed(kept)
-                    if any(o.family == c.mentions[0].family for o in k.mentions)
-                ),
-                None,
-            )
+            host = of_family.get(c.mentions[0].family)
             if host is None and all(
                 m.head in lexicon.GENERIC_HEADS and not m.span.text[:1].isupper()
                 for m in c.mentions
             ):  # "this is a practical agreement": the one before (a name stays apart)
                 host, host_by_clause = kept[-1], True
         if host is None:
-            kept.append(c)
+            keep(c)
             continue
         if host_by_clause:
             host.parts.extend(c.mentions)
         else:
             host.mentions.extend(c.mentions)
+            for m in c.mentions:
+                in_clause.setdefault(m.clause, []).append((m.span.start, host))
         host.hedges.extend(c.hedges)
     return kept
 
 
-def _decide(text: str, c: Candidate, anchor: dt.date | None, mentions: Sequence[Span]) -> None:
+def _decide(text: str, c: Candidate, anchor: dt.date | None, mentions: _Index) -> None:
     if c.cues:
         top = max(STAGES.index(cue.status) for cue in c.cues)
         winners = sorted(
