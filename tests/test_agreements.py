@@ -253,3 +253,23 @@ def test_a_settled_status_is_the_rules_and_an_open_one_the_models() -> None:
     text = prepared.article.text
     for span in (first.status_evidence, first.date_evidence, *first.party_evidence.values()):
         assert span is not None and text[span.start : span.end] == span.text
+
+
+def test_a_clause_about_another_agreement_is_not_this_ones() -> None:
+    from pactlens._extraction import ExtractedAgreement, ExtractedClause, Extraction
+    from pactlens.grounding import assemble
+
+    prepared = prepare(
+        pactlens.clean(
+            DATELINE + "Norway signed a fisheries pact with Iceland on Monday. "
+            "Diplomats said a potential arms deal would see Iceland supply rifles."
+        )
+    )
+    rifles = ExtractedClause(topic="arms", summary="rifles", condition=None, sentences=[2])
+    quotas = ExtractedClause(topic="quotas", summary="cod", condition=None, sentences=[1])
+    answer = ExtractedAgreement(
+        agreement=1, status="signed", parties=[], scope=[], clauses=[quotas, rifles]
+    )
+    built = assemble(prepared, Extraction.empty().model_copy(update={"agreements": [answer]}))
+    assert [c.topic for c in built.agreements[0].clauses] == ["quotas"]
+    assert any("another agreement" in d for d in built.report.dropped)

@@ -396,7 +396,7 @@ def _agreement(
             date_phrase=candidate.date_span.text if candidate.date_span else None,
             place=_place(candidate.place, prepared.article),
             scope=list(dict.fromkeys(answer.scope)) if answer else [],
-            clauses=_clauses(answer, prepared, ids, report) if answer else [],
+            clauses=_clauses(answer, candidate, prepared, ids, report) if answer else [],
             evidence=evidence,
             caveats=[s.text.strip() for s in evidence if _HEDGES.search(s.text)],
             status_evidence=cue.span if cue is not None and by["status"] == "rules" else None,
@@ -409,12 +409,24 @@ def _agreement(
 
 
 def _clauses(
-    found: ExtractedAgreement, prepared: Prepared, ids: list[str], report: GroundingReport
+    found: ExtractedAgreement,
+    candidate: Candidate,
+    prepared: Prepared,
+    ids: list[str],
+    report: GroundingReport,
 ) -> list[Clause]:
     """The agreement's clauses, each with the sentences the model points at (a clause the
-    text does not support is kept, with no evidence, and counted in the report)."""
+    text does not support is kept, with no evidence, and counted in the report). A
+    clause whose every sentence speaks of another agreement and not of this one is that
+    one's, not this one's: it is dropped, so two deals do not blur into one."""
+    own = {n + 1 for n in candidate.sentences}
+    others = {n + 1 for c in prepared.candidates if c is not candidate for n in c.sentences}
     clauses = []
     for c in found.clauses:
+        cited = {n for n in c.sentences if 1 <= n <= len(prepared.sentences)}
+        if cited and cited <= others - own:
+            report.dropped.append(f"clause {c.topic!r}: its sentences speak of another agreement")
+            continue
         spans = _sentence_spans(prepared, c.sentences, f"clause {c.topic!r}", report)
         clauses.append(
             Clause(
