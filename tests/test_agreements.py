@@ -273,3 +273,18 @@ def test_a_clause_about_another_agreement_is_not_this_ones() -> None:
     built = assemble(prepared, Extraction.empty().model_copy(update={"agreements": [answer]}))
     assert [c.topic for c in built.agreements[0].clauses] == ["quotas"]
     assert any("another agreement" in d for d in built.report.dropped)
+
+
+def test_blank_names_from_a_model_name_no_one() -> None:
+    from pactlens._extraction import ExtractedParty, Extraction
+    from pactlens.grounding import assemble
+
+    raw = DATELINE + "Norway signed a fisheries pact with Iceland on Monday. “We won,” Dahl said."
+    prepared = prepare(pactlens.clean(raw))
+    blank = ExtractedParty(name="Norway", kind="state", aliases=["", " "], leaders=["", "  "])
+    nameless = ExtractedParty(name=" ", kind="state", aliases=[], leaders=["Dahl"])
+    answer = Extraction.empty().model_copy(update={"parties": [blank, nameless]})
+    built = assemble(prepared, answer)  # no IndexError on an empty representative
+    norway = next(p for p in built.parties if p.name == "Norway")
+    assert norway.representatives == [] and "" not in norway.aliases
+    assert all(p.name.strip() for p in built.parties)

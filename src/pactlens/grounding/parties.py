@@ -85,14 +85,16 @@ class PartyRegistry:
         leaders: list[str] | None = None,
     ) -> None:
         name = " ".join(name.split())
+        if not name:
+            return  # a small model's empty string names no one
         canonical = lexicon.canonical(name) or name
         draft = self._find(canonical.casefold())
         if draft is None:
             draft = self.drafts[canonical.casefold()] = _Draft(canonical, kind)
         if name != draft.name:
             draft.aliases.append(name)
-        draft.aliases.extend(aliases or [])
-        draft.leaders.extend(leaders or [])
+        draft.aliases.extend(a for a in (" ".join(x.split()) for x in aliases or []) if a)
+        draft.leaders.extend(p for p in (" ".join(x.split()) for x in leaders or []) if p)
         if draft.kind == "other":
             draft.kind = kind
 
@@ -150,6 +152,6 @@ def speaker_party(parties: list[Party], speaker: str) -> str | None:
     surname = speaker.rsplit(maxsplit=1)[-1].casefold() if speaker.split() else ""
     for party in parties:
         for rep in party.representatives:
-            if surname and rep.name.split()[-1].casefold() == surname:
+            if surname and rep.name.split() and rep.name.split()[-1].casefold() == surname:
                 return party.id
     return party_id(parties, speaker)
