@@ -55,7 +55,7 @@ class ExtractedAgreement(_Lean):
     status: AgreementStatus
     parties: list[str] = Field(max_length=6)
     scope: list[str] = Field(max_length=6)
-    clauses: list[ExtractedClause] = Field(max_length=4)
+    clauses: list[ExtractedClause] = Field(max_length=2)
 
 
 class QuoteSpeaker(_Lean):
