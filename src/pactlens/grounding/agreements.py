@@ -27,6 +27,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import get_args
 
 from pactlens import lexicon
 from pactlens._models import AgreementKind, AgreementStatus, Span
@@ -35,16 +36,10 @@ from pactlens.text import dates as _dates
 
 __all__ = ["STAGES", "Candidate", "Cue", "Mention", "find_candidates"]
 
-#: Lifecycle stages, weakest first: the latest reported wins.
-STAGES: tuple[AgreementStatus, ...] = (
-    "proposed",
-    "under_negotiation",
-    "agreed",
-    "signed",
-    "ratified",
-    "in_force",
-    "suspended",
-    "collapsed",
+#: Lifecycle stages, weakest first: the latest reported wins. ``AgreementStatus`` lists
+#: them in that order, with ``speculative`` (no stage) last.
+STAGES: tuple[AgreementStatus, ...] = tuple(
+    status for status in get_args(AgreementStatus) if status != "speculative"
 )
 #: Statuses that carry the date of their event (talks and rumours have none).
 _DATED = frozenset(STAGES) - {"under_negotiation"}
@@ -85,10 +80,10 @@ _SPEECH = re.compile(
     rf"\b(?:{'|'.join(sorted(lexicon.SPEAKING))})\b(?:\s+\w+){{0,4}}\s*$", re.IGNORECASE
 )
 _BETWEEN = re.compile(r"^\s*(?:between|among)\s+", re.IGNORECASE)
-_BETWEEN_SIDES = re.compile(
-    rf"\s+between\s+(?:the|both)\s+(?:two\s+)?(?:{'|'.join(sorted(lexicon.SIDES))})\b",
-    re.IGNORECASE,
-)
+#: "the two sides", "both governments": parties named before.
+_THE_SIDES = rf"\b(?:the|both)\s+(?:two\s+)?(?:{'|'.join(sorted(lexicon.SIDES))})\b"
+_SIDES = re.compile(_THE_SIDES, re.IGNORECASE)
+_BETWEEN_SIDES = re.compile(rf"\s+between\s+{_THE_SIDES}", re.IGNORECASE)
 _STOP_AFTER = r"[,;]|\b(?:on|in|at|which|that|who|to|for|after)\b"
 _STOP_WITH = r"[,;]|\b(?:on|in|at|which|that|who|to|for|after|last)\b"
 _STOP_BY = r"[;]|\b(?:on|in|at|which|that|who|to|for)\b"
@@ -100,9 +95,6 @@ _TALKS_BETWEEN = re.compile(
 )
 _WITH = re.compile(
     r"^\s*(?:[\w-]+\s+){0,4}?(?:with|to)\s+(?=(?:the\s+)?(?:government\s+of\s+)?[A-Z])"
-)
-_SIDES = re.compile(
-    rf"\b(?:the|both)\s+(?:two\s+)?(?:{'|'.join(sorted(lexicon.SIDES))})\b", re.IGNORECASE
 )
 _TRADE = lexicon.TRADE_WORDS
 _PLACE = re.compile(
@@ -334,10 +326,6 @@ def _mention(
         clause=clause,
         topic=_topic(topic["words"]) if topic else "",
     )
-
-
-def _same_family(a: str, b: str) -> bool:
-    return a == b
 
 
 def _content(m: Mention) -> set[str]:

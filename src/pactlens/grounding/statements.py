@@ -50,9 +50,10 @@ def build_statements(
                 speaker,
                 cue,
                 mention,
+                method,
                 parties,
                 agreements,
-            ).model_copy(update={"method": method})
+            )
         )
     return statements
 
@@ -80,7 +81,7 @@ def _direct(
         for piece in utterance.pieces:
             utterance_of[piece.quote.open] = utterance
     ids: dict[int, str] = {}
-    mixed: dict[int, Statement] = {}  # sentence number -> its mixed statement
+    mixed: dict[int, int] = {}  # sentence number -> index of its mixed statement
     text = prepared.article.text
     for n, attribution in enumerate(prepared.attributions, start=1):
         span = attribution.quote.span
@@ -96,15 +97,17 @@ def _direct(
         ):
             quoted_sentences.add(number)
             if number in mixed:  # a second quoted phrase in the same clause
-                before = mixed[number]
-                mixed[number] = before.model_copy(update={"pieces": [*before.pieces, span]})
+                k = mixed[number]
+                pieces = [*statements[k].pieces, span]
+                statements[k] = statements[k].model_copy(update={"pieces": pieces})
                 continue
             sentence = prepared.body_of(number)
             speaker, speaker_span, method = _mixed_speaker(text, sentence, attribution)
             if speaker is None and asked.get(n):
                 speaker, method = asked[n], "model"
             clause = content_clause(text, sentence, attribution.quote, attribution.cue)
-            mixed[number] = statement = Statement(
+            mixed[number] = len(statements)
+            statement = Statement(
                 id=f"s{len(statements) + 1}",
                 speaker=speaker or "unknown",
                 speaker_id=speaker_party(parties, speaker) if speaker else None,
@@ -148,9 +151,6 @@ def _direct(
                 method=method,
             )
         )
-    statements = [
-        mixed.get(_number_of(prepared, st), st) if st.kind == "mixed" else st for st in statements
-    ]
     return statements, quoted_sentences
 
 
@@ -171,11 +171,6 @@ def _mixed_speaker(
     if words and words[0].casefold() in lexicon.SUBJECT_PRONOUNS:
         return attribution.speaker or subject.text, subject, "rule:subject"
     return subject.text, subject, "rule:subject"
-
-
-def _number_of(prepared: Prepared, statement: Statement) -> int:
-    assert statement.span is not None
-    return prepared.sentence_of(statement.pieces[0].start) or 0
 
 
 def _claims(
@@ -205,6 +200,7 @@ def _indirect(
     speaker: str,
     cue: str | None,
     speaker_span: Span | None,
+    method: str,
     parties: list[Party],
     agreements: list[Agreement],
 ) -> Statement:
@@ -229,6 +225,7 @@ def _indirect(
         pieces=pieces,
         cue=cue if cue and cue.casefold() in sentence.text.casefold() else None,
         agreement_id=_agreement_for(agreements, sentence.start),
+        method=method,
     )
 
 
