@@ -113,6 +113,11 @@ _DENIED = re.compile(
     rf"(?:^|\W)(?:{'|'.join(re.escape(n) for n in sorted(lexicon.NEGATORS))})(?:\W|$)|n't\b",
     re.IGNORECASE,
 )
+_DEFERRED = re.compile(
+    rf"\b(?:was|were|been|is|are)\s+(?:\w+\s+)?(?:{'|'.join(sorted(lexicon.DEFERRALS))})\b"
+)
+#: Words before a lifecycle word that make it a noun, an event that can be postponed.
+_EVENT_NOUN_LEAD = frozenset({"the", "a", "its", "their", "his", "her", "this", "that"})
 _MAX_MODIFIERS = 6
 #: How far after a bare "contract" its purpose may start ("… with X on 3 April for …").
 _PURPOSE_GAP = 40
@@ -395,6 +400,12 @@ def _cues(
             near = text[max(clause[0], m.start() - 45) : m.start()].casefold()
             if any(w in lexicon.MODALS for w in re.findall(r"[a-z]+", near)[-5:]):
                 continue  # "will take effect", "could agree", "expected to sign"
+            if before and before[-1] in _EVENT_NOUN_LEAD:
+                after = text[m.end() : sentence.end].casefold()
+                if _DEFERRED.search(" ".join(re.findall(r"[a-z]+", after)[:20])):
+                    continue  # "the signing of the accord, planned for Monday, was postponed"
+            if before and before[-1] == "to" and status in ("signed", "ratified"):
+                continue  # "a ceremony to sign the deal had been set for midday"
             found.append(
                 Cue(status, Span(start=m.start(), end=m.end(), text=m.group()), number, clause)  # type: ignore[arg-type]
             )

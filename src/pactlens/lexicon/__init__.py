@@ -30,6 +30,7 @@ __all__ = [
     "CEASEFIRE_WORDS",
     "CHROME_LINES",
     "COMPANY_WORDS",
+    "DEFERRALS",
     "DEFINITE",
     "DEMONYMS",
     "DETERMINERS",
@@ -78,6 +79,7 @@ __all__ = [
     "TITLES",
     "TITLE_ABBREVIATIONS",
     "TITLE_LEAD",
+    "TOPICS",
     "TRADE_WORDS",
     "VAGUE_MODIFIERS",
     "WEEKDAYS",
@@ -224,6 +226,8 @@ AGREEMENT_IDIOMS: tuple[str, ...] = tuple(_AGREEMENTS["idioms"])
 HEDGES = _words("agreements", "hedges")
 #: Words before a lifecycle verb that deny it.
 NEGATORS = _words("agreements", "negators")
+#: Words soon after a lifecycle word that take the event back ("… was postponed").
+DEFERRALS = frozenset(w.replace("-", " ") for w in _words("agreements", "deferrals"))
 #: Words before a lifecycle verb that put it in the future or in doubt.
 MODALS = _words("agreements", "modals")
 #: Reporting words whose date is the day someone spoke.
@@ -244,6 +248,13 @@ ORGANS = _words("agreements", "organs")
 #: Status -> regular expressions of the words that set it, weakest stage first.
 LIFECYCLE_CUES: dict[str, tuple[str, ...]] = {
     status: tuple(patterns) for status, patterns in _AGREEMENTS["cues"].items()
+}
+
+# -- identity ---------------------------------------------------------------------------
+
+#: A word of an agreement's name or scope -> its topic family ("gas" -> "energy").
+TOPICS: dict[str, str] = {
+    word: family for family, words in _DATA["identity"]["topics"].items() for word in words.split()
 }
 
 # -- gazetteer ---------------------------------------------------------------------------
