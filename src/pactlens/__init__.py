@@ -9,7 +9,8 @@ The whole public API is re-exported here. Everything else is internal: the
 ``pactlens._*`` modules and the subpackages that hold the layers (``text``, ``lexicon``,
 ``grounding``, ``backend``, ``render``, ``cli``); see "How the code is laid out" in the
 README. The model-facing names (``Summariser``, ``summarise``, ``asummarise``, which need
-openai and instructor) and ``evaluate`` load on first use, so ``import pactlens`` stays
+openai and instructor), ``evaluate`` and the tracker (``track``, ``open_book``,
+``AgreementBook`` and its records) load on first use, so ``import pactlens`` stays
 light: cleaning, the models and the errors need neither.
 """
 
@@ -47,6 +48,15 @@ from pactlens.text import clean
 if _typing.TYPE_CHECKING:
     from pactlens._eval.harness import evaluate
     from pactlens._pipeline import Summariser, asummarise, summarise
+    from pactlens.tracking import (
+        AgreementBook,
+        AgreementRecord,
+        ArticleRef,
+        Conflict,
+        StatusEvent,
+        open_book,
+        track,
+    )
 
 #: Names loaded on first use, and the module each comes from.
 _LAZY = {
@@ -54,17 +64,28 @@ _LAZY = {
     "asummarise": "pactlens._pipeline",
     "summarise": "pactlens._pipeline",
     "evaluate": "pactlens._eval.harness",
+    "AgreementBook": "pactlens.tracking",
+    "AgreementRecord": "pactlens.tracking",
+    "ArticleRef": "pactlens.tracking",
+    "Conflict": "pactlens.tracking",
+    "StatusEvent": "pactlens.tracking",
+    "open_book": "pactlens.tracking",
+    "track": "pactlens.tracking",
 }
 
 __all__ = [
     "Agreement",
+    "AgreementBook",
+    "AgreementRecord",
     "Article",
+    "ArticleRef",
     "ArticleSummary",
     "BackendUnavailable",
     "CacheError",
     "Clause",
     "Config",
     "ConfigError",
+    "Conflict",
     "Dateline",
     "ExtractionError",
     "GroundingReport",
@@ -80,12 +101,15 @@ __all__ = [
     "RetryPolicy",
     "Span",
     "Statement",
+    "StatusEvent",
     "Summariser",
     "Usage",
     "asummarise",
     "clean",
     "evaluate",
+    "open_book",
     "summarise",
+    "track",
 ]
 
 

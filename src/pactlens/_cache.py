@@ -147,6 +147,14 @@ class SummaryCache:
         value = summary.model_dump_json()
         self._attempt(lambda: self._cache.set(key, value), default=None)
 
+    def get_text(self, key: str) -> str | None:
+        """A short answer stored under ``key`` (the tracker's judge), or None."""
+        value: str | None = self._attempt(lambda: self._cache.get(key), default=None)
+        return value
+
+    def set_text(self, key: str, value: str) -> None:
+        self._attempt(lambda: self._cache.set(key, value), default=None)
+
     def __contains__(self, key: str) -> bool:
         return self._attempt(lambda: key in self._cache, default=False)
 

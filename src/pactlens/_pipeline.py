@@ -20,10 +20,11 @@ import openai
 import tenacity
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
+from pactlens import _judge
 from pactlens._batch import ArticleInput, Ledger, Result, asummarise_many, summarise_many
 from pactlens._cache import SummaryCache, cache_key
 from pactlens._config import LOCAL_CONTEXT_TOKENS, Config
-from pactlens._errors import ConfigError, ExtractionError, InputError, LLMError
+from pactlens._errors import ConfigError, ExtractionError, InputError, LLMError, PactlensError
 from pactlens._extraction import Extraction, schema_hash
 from pactlens._models import SCHEMA_VERSION, Article, ArticleSummary, Meta, Usage
 from pactlens._prompts import load_prompt
@@ -183,6 +184,41 @@ class Summariser:
         return asummarise_many(
             self, articles, concurrency=concurrency, progress=progress, ledger=ledger
         )
+
+    def same_agreement(self, first: str, second: str) -> bool | None:
+        """Whether two agreement mentions (a line each) are one agreement: the question
+        :mod:`pactlens.tracking` asks where its rules are unsure. Cached; None when the
+        model is unsure or cannot be asked (logged: the tracker then keeps them apart)."""
+        key, messages = _judge.question(self.model, self.config.temperature, first, second)
+        cache = self.cache
+        if cache is not None and (hit := cache.get_text(key)) is not None:
+            return _judge.verdict(hit)
+        try:
+            with budget(self._budget):
+                for attempt in retrying(self.config.retry, sleep=self._sleep):
+                    with attempt:
+                        answer = self._ask(messages)
+        except (openai.OpenAIError, PactlensError, IncompleteOutputException) as e:
+            log.warning("pactlens: could not ask whether two agreements are one (%s)", e)
+            return None
+        if cache is not None:
+            cache.set_text(key, answer.answer)
+        return _judge.verdict(answer.answer)
+
+    def _ask(self, messages: list[dict[str, str]]) -> _judge.SameAgreement:
+        try:
+            answer: _judge.SameAgreement = self._clients.sync().chat.completions.create(
+                model=self.model,
+                messages=messages,  # type: ignore[arg-type]
+                response_model=_judge.SameAgreement,
+                max_retries=1,
+                temperature=self.config.temperature,
+                max_tokens=_judge.MAX_TOKENS,
+                timeout=self.timeout,
+            )
+        except InstructorRetryException as e:
+            raise unwrap(e) from e
+        return answer
 
     def clean(self, article: str | Article) -> Article:
         if isinstance(article, Article):

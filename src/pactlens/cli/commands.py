@@ -1,4 +1,4 @@
-"""The command line: ``pactlens summarise``, ``pactlens clean``, ``pactlens schema``.
+"""The command line: ``pactlens summarise``, ``clean``, ``schema``, ``track``, ``eval``.
 
 argparse only. Settings come from :meth:`Config.from_env` with flags as overrides.
 Exit status: 0 when every article was summarised, 1 when some failed (each failure is
@@ -24,6 +24,7 @@ from pactlens.cli import inputs, options
 from pactlens.cli.eval import add_eval_parser
 from pactlens.cli.options import UsageError, add_backend_options
 from pactlens.cli.summarise import run_summarise
+from pactlens.cli.track import add_track_parser
 from pactlens.text import clean, decode_text
 
 __all__ = ["main"]
@@ -40,6 +41,8 @@ examples:
   pactlens summarise a.txt --local                     the embedded local model
   pactlens clean page.html --format json               the cleaned text and its metadata
   pactlens schema --write schemas                      the JSON Schema of the output
+  pactlens track news/ --db pacts.sqlite              follow agreements across articles
+  pactlens track --db pacts.sqlite --format html --out book.html
   pactlens eval --dataset polnear --predictor baseline --limit 10
                                                        quality on annotated news
 
@@ -139,10 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--write",
         type=Path,
         metavar="DIR",
-        help="write DIR/article_summary.schema.json instead of printing",
+        help="write DIR/article_summary.schema.json (and the book's "
+        "agreement_record.schema.json) instead of printing",
     )
     j.set_defaults(run=run_schema)
 
+    add_track_parser(commands)
     add_eval_parser(commands)
     return parser
 
@@ -209,6 +214,13 @@ def schema_text() -> str:
     return json.dumps(ArticleSummary.model_json_schema(), indent=2, sort_keys=True) + "\n"
 
 
+def record_schema_text() -> str:
+    """The JSON Schema of the tracker's AgreementRecord, as committed in ``schemas/``."""
+    from pactlens.tracking import AgreementRecord
+
+    return json.dumps(AgreementRecord.model_json_schema(), indent=2, sort_keys=True) + "\n"
+
+
 def run_schema(args: argparse.Namespace) -> int:
     if args.write is None:
         options.stdout(", or pass --write DIR").write(schema_text())
@@ -218,7 +230,9 @@ def run_schema(args: argparse.Namespace) -> int:
     args.write.mkdir(parents=True, exist_ok=True)
     target = args.write / "article_summary.schema.json"
     target.write_text(schema_text(), encoding="utf-8")
-    print(f"pactlens: wrote {target}", file=sys.stderr)
+    record = args.write / "agreement_record.schema.json"
+    record.write_text(record_schema_text(), encoding="utf-8")
+    print(f"pactlens: wrote {target} and {record}", file=sys.stderr)
     return 0
 
 

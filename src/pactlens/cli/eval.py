@@ -25,7 +25,7 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--dataset",
-        choices=["polnear", "rams", "seed", "injection", "agreements"],
+        choices=["polnear", "rams", "seed", "injection", "agreements", "tracking"],
         default="polnear",
     )
     parser.add_argument(
