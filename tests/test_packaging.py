@@ -44,9 +44,16 @@ def test_wheel_ships_prompts_schema_and_py_typed(tmp_path: Path) -> None:
     for prompt in (ROOT / "prompts").glob("*.toml"):
         assert f"pactlens/_data/prompts/{prompt.name}" in names
     assert "pactlens/_data/schemas/article_summary.schema.json" in names
-    for name in ("lexicon/words.toml", "render/page.css", "render/page.js"):
+    for name in (
+        "lexicon/words.toml",
+        "render/page.css",
+        "render/page.js",
+        "tracking/book.css",
+        "tracking/book.js",
+    ):
         assert f"pactlens/{name}" in names
     assert "pactlens/_data/gold/seed.json" in names
+    assert "pactlens/_data/gold/tracking/gold.json" in names
     assert "pactlens/_data/articles/russia-north-korea-pact.txt" in names
 
 

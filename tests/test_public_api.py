@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 #: The subpackages that hold the layers: modules, not API (README, "How the code is laid out").
-LAYERS = {"backend", "cli", "grounding", "lexicon", "render", "text"}
+LAYERS = {"backend", "cli", "grounding", "lexicon", "render", "text", "tracking"}
 
 
 def test_all_is_exactly_the_public_names() -> None:
@@ -50,6 +50,13 @@ def test_errors_share_one_root() -> None:
         "BackendUnavailable",
     ):
         assert issubclass(getattr(pactlens, name), pactlens.PactlensError)
+
+
+def test_committed_record_schema_matches_the_tracker() -> None:
+    committed = json.loads((ROOT / "schemas" / "agreement_record.schema.json").read_text("utf-8"))
+    assert committed == pactlens.AgreementRecord.model_json_schema(), (
+        "schemas/ drifted from the models: run `python -m pactlens schema --write schemas`"
+    )
 
 
 def test_committed_schema_matches_the_models() -> None:

@@ -8,14 +8,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pactlens._config import eval_data_dir
-from pactlens._eval import agreements, injection, polnear, rams, seed
+from pactlens._eval import agreements, injection, polnear, rams, seed, tracking
 from pactlens._eval.report import Report
 from pactlens._eval.scoring import Ratio
 from pactlens._models import ArticleSummary
+from pactlens.tracking import AgreementBook, Judge
 
 __all__ = ["Dataset", "evaluate"]
 
-Dataset = Literal["polnear", "rams", "seed", "injection", "agreements"]
+Dataset = Literal["polnear", "rams", "seed", "injection", "agreements", "tracking"]
 Predictor = Callable[[str], ArticleSummary]
 Progress = Callable[[int, int, str], None]
 
@@ -72,6 +73,8 @@ def evaluate(
     ``Report.errors`` and its gold counted as missed.
     """
     run, name = _predictor(predict)
+    # A Summariser answers the pairs the tracker's rules are unsure of; rules alone don't.
+    judge: Judge | None = getattr(predict, "same_agreement", None)
     base = Path(data_dir) if data_dir is not None else eval_data_dir({})
     report = Report(dataset=dataset, predictor=name)
     runner = _Runner(run, report, progress)
@@ -85,9 +88,11 @@ def evaluate(
         _injection(runner, Path(gold) if gold is not None else None, limit)
     elif dataset == "agreements":
         _agreements(runner, Path(gold) if gold is not None else None, limit)
+    elif dataset == "tracking":
+        _tracking(runner, Path(gold) if gold is not None else None, limit, judge)
     else:
         raise ValueError(
-            f"unknown dataset {dataset!r}: polnear, rams, seed, injection or agreements"
+            f"unknown dataset {dataset!r}: polnear, rams, seed, injection, agreements or tracking"
         )
     return report
 
@@ -198,3 +203,22 @@ def _agreements(runner: _Runner, gold_path: Path | None, limit: int | None) -> N
     report.documents = len(passages)
     report.counts = {"parties": totals.parties}
     report.ratios = dict(sorted(totals.ratios.items()))
+
+
+def _tracking(
+    runner: _Runner, gold_path: Path | None, limit: int | None, judge: Judge | None
+) -> None:
+    gold = tracking.load(gold_path, limit=limit)
+    summaries = {}
+    book = AgreementBook(judge=judge)
+    for n, (file, text) in enumerate(gold.articles, start=1):
+        summary = runner(file, text, n, len(gold.articles))
+        summaries[file] = summary
+        if summary is not None:
+            book.add(summary, article_id=file)
+    scores = tracking.score(gold, summaries, book)
+    report = runner.report
+    report.documents = len(gold.articles)
+    report.values = scores.values
+    report.ratios = scores.ratios
+    report.notes += scores.notes

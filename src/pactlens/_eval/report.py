@@ -28,6 +28,8 @@ class Report:
     documents: int = 0
     counts: dict[str, Counts] = field(default_factory=dict)
     ratios: dict[str, Ratio] = field(default_factory=dict)
+    #: Scores that are neither counts nor ratios (B-cubed averages per item).
+    values: dict[str, float] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
@@ -40,7 +42,7 @@ class Report:
             f"{self.dataset}: {self.documents} documents, predictor {self.predictor}, "
             f"{self.seconds:.1f} s ({per_doc:.2f} s/document), {len(self.errors)} errors"
         ]
-        width = max([len(k) for k in (*self.counts, *self.ratios)] + [8])
+        width = max([len(k) for k in (*self.counts, *self.ratios, *self.values)] + [8])
         if self.counts:
             lines.append(f"{'':{width}}  {'P':>6} {'R':>6} {'F1':>6} {'tp':>6} {'fp':>6} {'fn':>6}")
             for key, c in self.counts.items():
@@ -52,6 +54,9 @@ class Report:
             lines.append(f"{'':{width}}  {'value':>6} {'right':>6} {'of':>6}")
             for key, r in self.ratios.items():
                 lines.append(f"{key:{width}}  {r.value:6.3f} {r.correct:6d} {r.total:6d}")
+        if self.values:
+            lines.append(f"{'':{width}}  {'value':>6}")
+            lines += [f"{key:{width}}  {v:6.3f}" for key, v in self.values.items()]
         if self.checks:
             passed = sum(c.passed for c in self.checks)
             lines.append(f"checks: {passed}/{len(self.checks)} passed")
@@ -84,6 +89,7 @@ class Report:
                 k: {"value": round(r.value, 4), "correct": r.correct, "total": r.total}
                 for k, r in self.ratios.items()
             },
+            "values": {k: round(v, 4) for k, v in self.values.items()},
             "checks": [
                 {"name": c.name, "passed": c.passed, "detail": c.detail} for c in self.checks
             ],
