@@ -3,7 +3,8 @@
 The summaries are synthetic but real ``ArticleSummary`` objects (spans that slice back,
 parties, datelines), built before the clock starts: S states, pairs of them with a deal
 on each of a few topics, and articles that each report one or two of those deals at a
-status that moves forward in time. What is timed is ``book.add`` alone, with no model:
+status that moves forward in time; one mention in five names only one side, and about
+one in seven calls it just "the agreement", as real reports do. What is timed is ``book.add`` alone, with no model:
 the rules decide, and the pairs they are unsure of are counted (with a model, those are
 the questions it would be asked). Grouping is checked against the known truth.
 
@@ -83,11 +84,13 @@ def build(n: int, seed: int) -> tuple[list[tuple[str, ArticleSummary]], dict[tup
             stage = STAGES[min(progress[d], len(STAGES) - 1)]
             progress[d] += rng.choice([0, 1])
             head = rng.choice(HEADS)
-            name = f"{topic} {head}"
-            sentence = f"{a} and {b} {VERBS[stage]} the {name} on Monday. "
+            # As in real reports: a bare "the agreement" now and then, and one side only.
+            name = head if rng.random() < 0.15 else f"{topic} {head}"
+            named = [a] if rng.random() < 0.2 else [a, b]
+            sentence = f"{' and '.join(named)} {VERBS[stage]} the {name} on Monday. "
             offset = len(text) + sentence.index(VERBS[stage])
             text += sentence
-            for p in (a, b):
+            for p in named:
                 parties.setdefault(p, Party(id=f"p{len(parties) + 1}", name=p, kind="state"))
             cue = Span(start=offset, end=offset + len(VERBS[stage]), text=VERBS[stage])
             agreements.append(
@@ -96,7 +99,7 @@ def build(n: int, seed: int) -> tuple[list[tuple[str, ArticleSummary]], dict[tup
                     name=name,
                     kind=TOPICS[topic],  # type: ignore[arg-type]
                     status=stage,  # type: ignore[arg-type]
-                    party_ids=[parties[a].id, parties[b].id],
+                    party_ids=[parties[p].id for p in named],
                     date=day - dt.timedelta(days=day.weekday()),
                     status_evidence=cue,
                 )

@@ -239,6 +239,11 @@ def compare(a: Profile, b: Profile) -> Verdict:
     elif a.kinds and b.kinds:
         score -= 1.0
         reasons.append(f"kinds differ: {_few(a.kinds)} / {_few(b.kinds)}")
+    one_side = min(len(a.parties), len(b.parties)) <= 1
+    if score >= SAME and one_side and not names_a & names_b:
+        # "Kethria signed the defence pact": Kethria may have more than one; only a
+        # shared name or a question settles which.
+        return Verdict(same=None, score=score, reasons=(*reasons, "one side named"))
     if score >= SAME:
         return Verdict(same=True, score=score, reasons=tuple(reasons))
     if score <= 0:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -113,6 +114,19 @@ def describe(event: StatusEvent) -> str:
     return f"{event.name!r} ({event.kind}; {parties}; {event.status}; reported {day}).{quote}"
 
 
+def describe_record(record: AgreementRecord) -> str:
+    """A record in a line, for the judge: its names, kind, parties, latest status and
+    report, and that report's sentence."""
+    last = record.timeline[-1]
+    names = ", ".join(repr(n) for n in record.aliases[:4])
+    parties = " and ".join(record.parties) or "parties not named"
+    day = last.reported.isoformat() if last.reported else "undated"
+    quote = f' Text: "{last.quote}"' if last.quote else ""
+    return (
+        f"{names} ({record.kind}; {parties}; {record.current_status}; last reported {day}).{quote}"
+    )
+
+
 @dataclass
 class _Group:
     id: str
@@ -144,7 +158,8 @@ class AgreementBook:
         self._groups: dict[str, _Group] = {}
         self._of_event: dict[tuple[str, str], str] = {}
         self._articles: dict[str, tuple[ArticleRef, str]] = {}
-        self._index: dict[str, list[str]] = defaultdict(list)
+        #: index key -> record ids, the most recently joined last (a dict as an ordered set).
+        self._index: dict[str, dict[str, None]] = defaultdict(dict)
 
     # -- adding ------------------------------------------------------------------------
 
@@ -195,15 +210,17 @@ class AgreementBook:
                 weighed.append((verdict, group))
         weighed.sort(key=lambda vg: (-vg[0].score, -len(vg[1].events)))
         sure = [vg for vg in weighed if vg[0].same]
-        if sure and (len(sure) == 1 or sure[0][0].score - sure[1][0].score >= 1.0):
+        clear = len(sure) == 1 or (sure and sure[0][0].score - sure[1][0].score >= 1.0)
+        if sure and (clear or self.judge is None):
+            # Two records the rules both call the same (one agreement split earlier): the
+            # better match, the larger record on a tie; a judge is asked instead.
             verdict, group = sure[0]
             return _matched(event, "rules", verdict), group
-        unsure = [vg for vg in weighed if vg[1].id not in taken]
+        unsure = [vg for vg in weighed if vg[1].id not in taken or vg[0].same]
         if self.judge is not None:
             for verdict, group in unsure[:3]:
                 self.questions += 1
-                record = self.record(group.id)
-                answer = self.judge(describe(record.timeline[-1]), describe(event))
+                answer = self.judge(describe_record(self.record(group.id)), describe(event))
                 if answer:
                     return _matched(event, "model", verdict), group
         elif (
@@ -222,7 +239,8 @@ class AgreementBook:
         keys = _keys(mention)
         seen: set[str] = set()
         for key in keys:
-            for group_id in reversed(self._index.get(key, [])[-_CANDIDATES_PER_KEY:]):
+            recent = itertools.islice(reversed(self._index.get(key, {})), _CANDIDATES_PER_KEY)
+            for group_id in recent:
                 if group_id not in seen and group_id in self._groups:
                     seen.add(group_id)
                     yield self._groups[group_id]
@@ -234,9 +252,8 @@ class AgreementBook:
         self._of_event[event.key] = group.id
         for key in _keys(mention):
             ids = self._index[key]
-            if group.id in ids:
-                ids.remove(group.id)
-            ids.append(group.id)
+            ids.pop(group.id, None)
+            ids[group.id] = None
 
     def _remove(self, article_id: str) -> list[str]:
         touched = []
