@@ -4,9 +4,10 @@ The summaries are synthetic but real ``ArticleSummary`` objects (spans that slic
 parties, datelines), built before the clock starts: S states, pairs of them with a deal
 on each of a few topics, and articles that each report one or two of those deals at a
 status that moves forward in time; one mention in five names only one side, and about
-one in seven calls it just "the agreement", as real reports do. What is timed is ``book.add`` alone, with no model:
-the rules decide, and the pairs they are unsure of are counted (with a model, those are
-the questions it would be asked). Grouping is checked against the known truth.
+one in seven calls it just "the agreement", as real reports do. What is timed is
+``book.add`` alone, with no model: the rules decide, and the pairs they are unsure of
+are counted (with a model, those are the questions it would be asked). Grouping is
+checked against the known truth.
 
     python benchmarks/tracking.py                 # 10,000 summaries
     python benchmarks/tracking.py --n 2000 --db   # smaller, written through to SQLite

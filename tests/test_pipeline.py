@@ -337,18 +337,20 @@ def test_interrupted_quote_is_linked_pieces(tmp_path: Path) -> None:
     assert second.text == "This is a breakthrough document."
 
 
-def test_article_too_long_for_the_local_context_is_refused_before_any_server(
+def test_article_no_window_can_hold_is_refused_before_any_server(
     tmp_path: Path, seed_raw: str
 ) -> None:
-    long = seed_raw.replace("Most Popular", "") + ("\n\nThe talks went on. " * 2500)
+    # A long article is asked about in windows (tests/test_windows.py); one sentence
+    # longer than the whole context fits no window.
+    long = seed_raw.replace("Most Popular", "") + "\n\nThe talks went on" + " and on" * 9000
     strict = pactlens.Summariser(config(tmp_path, backend="local", model=None, allow_partial=False))
-    with pytest.raises(pactlens.InputError, match="split the article"):
+    with pytest.raises(pactlens.InputError, match="even one window"):
         strict.summarise(long)
     assert not strict._clients.started  # nothing was started
     lenient = pactlens.Summariser(config(tmp_path, backend="local", model=None))
     partial = lenient.summarise(long)
     assert not lenient._clients.started and partial.meta.partial
-    assert "split the article" in partial.meta.warnings[-1]
+    assert "even one window" in partial.meta.warnings[-1]
     assert [s.speaker for s in partial.statements if s.kind == "direct"] == ["Vladimir Putin"] * 2
 
 

@@ -131,6 +131,9 @@ def test_contradicting_reports_are_kept_and_flagged_until_a_later_one() -> None:
     assert record.current_status == "signed"
 
 
+VAGUE = "Veldhar, 2 April 2025 (KNA): Kethria and Marenland signed an agreement on Tuesday."
+
+
 def test_the_judge_is_asked_only_where_the_rules_are_unsure() -> None:
     asked: list[tuple[str, str]] = []
 
@@ -143,27 +146,39 @@ def test_the_judge_is_asked_only_where_the_rules_are_unsure() -> None:
     book.add(summary(GAS))  # different topics: settled by the rules, nobody asked
     assert asked == [] and len(book) == 2
 
-    vague = summary(
-        "Veldhar, 2 April 2025 (KNA): Kethria and Marenland signed an agreement on Tuesday."
-    )
+    vague = summary(VAGUE)  # the same two states: the treaty, or the gas deal?
     book.add(vague)
-    assert len(asked) >= 1
-    assert "Kethria" in asked[0][1]
-    record = book.record_of(book.articles[-1].id, vague.agreements[0].id)
+    assert len(asked) == 1 and len(book) == 2
+    assert "Kethria" in asked[0][1] and "'agreement'" in asked[0][1]
+    article_id = book.articles[-1].id
+    record = book.record_of(article_id, vague.agreements[0].id)
     assert record is not None
-    assert record.event((book.articles[-1].id, vague.agreements[0].id)).matched == "model"
-    assert book.questions == len(asked)
+    assert record.event((article_id, vague.agreements[0].id)).matched == "model"
+    assert book.questions == 1
 
 
-def test_a_judge_that_says_different_keeps_them_apart() -> None:
-    book = AgreementBook(judge=lambda a, b: False)
+def test_a_judge_that_says_different_or_cannot_tell_keeps_them_apart() -> None:
+    for answer in (False, None):
+        asked: list[str] = []
+
+        def judge(
+            first: str, second: str, answer: bool | None = answer, asked: list[str] = asked
+        ) -> bool | None:
+            asked.append(first)
+            return answer
+
+        book = track([summary(DEFENCE), summary(GAS)], judge=judge)
+        book.add(summary(VAGUE))
+        assert len(asked) == 2  # both candidates, best first
+        assert len(book) == 3
+
+
+def test_one_clear_candidate_is_joined_without_a_question() -> None:
+    book = AgreementBook(judge=lambda a, b: pytest.fail("asked"))  # type: ignore[arg-type,return-value]
     book.add(summary(DEFENCE))
-    book.add(
-        summary(
-            "Veldhar, 2 April 2025 (KNA): Kethria and Marenland signed an agreement on Tuesday."
-        )
-    )
-    assert len(book) == 2
+    book.add(summary(VAGUE))
+    (record,) = book.records
+    assert [e.matched for e in record.timeline] == ["new", "unsure"]
 
 
 def test_adding_the_same_article_twice_changes_nothing() -> None:

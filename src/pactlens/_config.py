@@ -151,7 +151,19 @@ class Config(BaseModel):
     mode: Mode = Field(default="auto", description="instructor mode; auto picks per backend.")
     cache: bool = True
     cache_dir: Path | None = Field(default=None, description="Defaults to ~/.cache/pactlens.")
-    max_chars: int = Field(default=200_000, gt=0, description="Longer articles are refused.")
+    max_chars: int = Field(
+        default=1_000_000,
+        gt=0,
+        description="Longer articles are refused (a guard against absurd input; a long "
+        "treaty or transcript fits).",
+    )
+    context_tokens: int | None = Field(
+        default=None,
+        gt=0,
+        description="The model's context (prompt and answer) in tokens: a longer article "
+        "is asked about in windows. None: 8,192 for the embedded model, unbounded for an "
+        "endpoint.",
+    )
     data_dir: Path | None = Field(
         default=None,
         description="Where the embedded model's weights are assembled, once per user and "

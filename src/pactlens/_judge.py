@@ -9,15 +9,27 @@ two apart, which loses no evidence.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import logging
+from typing import TYPE_CHECKING, Any, Literal
 
+import openai
+from instructor.core.exceptions import IncompleteOutputException
 from pydantic import BaseModel
 
 from pactlens._cache import cache_key
+from pactlens._errors import PactlensError
 from pactlens._prompts import load_prompt
 from pactlens._version import __version__
 
-__all__ = ["MAX_TOKENS", "SameAgreement", "question", "verdict"]
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pactlens._cache import SummaryCache
+    from pactlens._config import Config
+
+log = logging.getLogger("pactlens")
+
+__all__ = ["MAX_TOKENS", "SameAgreement", "ask", "question", "verdict"]
 
 #: Longest a description may be; a mention is one line and a sentence.
 _MAX_CHARS = 1_000
@@ -47,3 +59,25 @@ def question(model: str, temperature: float, first: str, second: str) -> tuple[s
 def verdict(answer: str) -> bool | None:
     """ "same" -> True, "different" -> False, anything else -> None."""
     return {"same": True, "different": False}.get(answer)
+
+
+def ask(
+    cache: SummaryCache | None,
+    call: Callable[[list[dict[str, str]]], SameAgreement],
+    model: str,
+    config: Config,
+    first: str,
+    second: str,
+) -> bool | None:
+    """The cached answer, else ``call``'s (retried there); None when it fails."""
+    key, messages = question(model, config.temperature, first, second)
+    if cache is not None and (hit := cache.get_text(key)) is not None:
+        return verdict(hit)
+    try:
+        answer = call(messages)
+    except (openai.OpenAIError, PactlensError, IncompleteOutputException) as e:
+        log.warning("pactlens: could not ask whether two agreements are one (%s)", e)
+        return None
+    if cache is not None:
+        cache.set_text(key, answer.answer)
+    return verdict(answer.answer)

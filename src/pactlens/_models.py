@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 #: Bumped whenever a field of the public models changes meaning or shape.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 PartyKind = Literal["state", "organisation", "company", "person", "group", "other"]
 AgreementKind = Literal["treaty", "pact", "trade_deal", "ceasefire", "mou", "contract", "other"]
@@ -247,8 +247,15 @@ class Meta(_Model):
     )
     partial: bool = Field(
         default=False,
-        description="True when the model's answer could not be used: only what pactlens "
-        "finds by rule (quotations, speakers, reported speech) is here; warnings say why.",
+        description="True when the model's answer could not be used, or a window of a long "
+        "article failed: what pactlens finds by rule (quotations, speakers, reported "
+        "speech, agreements) is here, with the other windows' answers; warnings say why.",
+    )
+    windows: int = Field(
+        default=1, ge=1, description="How many windows a long article was asked about in."
+    )
+    failed_windows: list[int] = Field(
+        default_factory=list, description="The windows (from 1) whose answer failed."
     )
     warnings: list[str] = Field(default_factory=list)
 

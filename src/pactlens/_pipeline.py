@@ -20,11 +20,11 @@ import openai
 import tenacity
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
-from pactlens import _judge
+from pactlens import _judge, _windowed
 from pactlens._batch import ArticleInput, Ledger, Result, asummarise_many, summarise_many
 from pactlens._cache import SummaryCache, cache_key
 from pactlens._config import LOCAL_CONTEXT_TOKENS, Config
-from pactlens._errors import ConfigError, ExtractionError, InputError, LLMError, PactlensError
+from pactlens._errors import ConfigError, ExtractionError, InputError, LLMError
 from pactlens._extraction import Extraction, schema_hash
 from pactlens._models import SCHEMA_VERSION, Article, ArticleSummary, Meta, Usage
 from pactlens._prompts import load_prompt
@@ -34,6 +34,7 @@ from pactlens.backend.deadline import budget, time_left
 from pactlens.backend.errors import cut_off, describe, llm_error, unwrap, wrong_tool
 from pactlens.backend.retry import async_retrying, retrying
 from pactlens.grounding import Prepared, assemble, prepare
+from pactlens.grounding.windows import merge
 from pactlens.text import clean
 
 __all__ = ["Summariser", "asummarise", "summarise"]
@@ -74,6 +75,8 @@ class _Job:
     started: float
     prepared_at: float
     refused: InputError | None = None  # set when the article cannot be sent at all
+    #: For an article longer than the context: one request's kwargs per window.
+    windows: list[dict[str, Any]] | None = None
 
 
 class Summariser:
@@ -123,6 +126,9 @@ class Summariser:
             return job
         if job.refused is not None:
             return self._partial(job, job.refused)
+        if job.windows is not None:
+            done = _windowed.run(job.windows, self._ask_window, self.cache, self._window_key)
+            return self._finish_windows(job, done)
         try:
             with budget(self._budget):
                 for attempt in retrying(
@@ -144,6 +150,11 @@ class Summariser:
             return job
         if job.refused is not None:
             return self._partial(job, job.refused)
+        if job.windows is not None:
+            done = await _windowed.arun(
+                job.windows, self._aask_window, self.cache, self._window_key
+            )
+            return self._finish_windows(job, done)
         try:
             with budget(self._budget):
                 async for attempt in async_retrying(
@@ -189,21 +200,14 @@ class Summariser:
         """Whether two agreement mentions (a line each) are one agreement: the question
         :mod:`pactlens.tracking` asks where its rules are unsure. Cached; None when the
         model is unsure or cannot be asked (logged: the tracker then keeps them apart)."""
-        key, messages = _judge.question(self.model, self.config.temperature, first, second)
-        cache = self.cache
-        if cache is not None and (hit := cache.get_text(key)) is not None:
-            return _judge.verdict(hit)
-        try:
-            with budget(self._budget):
-                for attempt in retrying(self.config.retry, sleep=self._sleep):
-                    with attempt:
-                        answer = self._ask(messages)
-        except (openai.OpenAIError, PactlensError, IncompleteOutputException) as e:
-            log.warning("pactlens: could not ask whether two agreements are one (%s)", e)
-            return None
-        if cache is not None:
-            cache.set_text(key, answer.answer)
-        return _judge.verdict(answer.answer)
+        return _judge.ask(self.cache, self._ask_question, self.model, self.config, first, second)
+
+    def _ask_question(self, messages: list[dict[str, str]]) -> _judge.SameAgreement:
+        with budget(self._budget):
+            for attempt in retrying(self.config.retry, sleep=self._sleep):
+                with attempt:
+                    answer = self._ask(messages)
+        return answer
 
     def _ask(self, messages: list[dict[str, str]]) -> _judge.SameAgreement:
         try:
@@ -282,21 +286,67 @@ class Summariser:
         prepared = prepare(cleaned)
         counter = _Counter()
         kwargs = self._request(prepared, counter)
-        refused = self._check_fits(kwargs["messages"]) if self.backend == "local" else None
-        return _Job(key, prepared, counter, kwargs, started, time.perf_counter(), refused)
+        windows, refused = None, None
+        if not self._fits(kwargs["messages"]):
+            windows = self._windows(prepared, counter, kwargs)
+            refused = None if windows else self._too_long(kwargs["messages"])
+        return _Job(key, prepared, counter, kwargs, started, time.perf_counter(), refused, windows)
 
-    def _check_fits(self, messages: list[dict[str, str]]) -> InputError | None:
-        """Refuse, before starting anything, an article the local context cannot hold."""
+    @property
+    def _context(self) -> int | None:
+        """The model's context in tokens: set, the embedded model's, or unbounded."""
+        if self.config.context_tokens is not None:
+            return self.config.context_tokens
+        return LOCAL_CONTEXT_TOKENS if self.backend == "local" else None
+
+    def _fits(self, messages: list[dict[str, str]]) -> bool:
         chars = sum(len(m["content"]) for m in messages)
-        estimate = int(chars / _CHARS_PER_TOKEN)
-        if estimate + self.config.max_output_tokens > LOCAL_CONTEXT_TOKENS:
-            return InputError(
-                f"this article needs about {estimate:,} prompt tokens, and the embedded model "
-                f"holds {LOCAL_CONTEXT_TOKENS:,} in all ({self.config.max_output_tokens:,} "
-                "kept for the answer): split the article, or use an endpoint with a larger "
-                "context (Config(base_url=..., model=...))"
-            )
-        return None
+        context = self._context
+        return (
+            context is None or chars / _CHARS_PER_TOKEN + self.config.max_output_tokens <= context
+        )
+
+    def _windows(
+        self, prepared: Prepared, counter: _Counter, whole: dict[str, Any]
+    ) -> list[dict[str, Any]] | None:
+        """One request per window that fits the context, or None (see :mod:`._windowed`)."""
+        del counter  # the windows share the whole article's, through whole["hooks"]
+        context = self._context
+        assert context is not None  # only asked when something does not fit
+        room = int((context - self.config.max_output_tokens) * _CHARS_PER_TOKEN)
+        return _windowed.requests(self.prompt, prepared, whole, room, self._fits)
+
+    def _too_long(self, messages: list[dict[str, str]]) -> InputError:
+        estimate = int(sum(len(m["content"]) for m in messages) / _CHARS_PER_TOKEN)
+        return _windowed.too_long(estimate, self._context or 0, self.config.max_output_tokens)
+
+    def _window_key(self, kwargs: dict[str, Any]) -> str:
+        return _windowed.key(kwargs["messages"], self.model, self.config, schema_hash(Extraction))
+
+    def _ask_window(self, kwargs: dict[str, Any]) -> tuple[Extraction, Any]:
+        with budget(self._budget):
+            for attempt in retrying(self.config.retry, sleep=self._sleep):
+                with attempt:
+                    result = self._create(self._timed(kwargs))
+        return result
+
+    async def _aask_window(self, kwargs: dict[str, Any]) -> tuple[Extraction, Any]:
+        with budget(self._budget):
+            async for attempt in async_retrying(self.config.retry, sleep=self._asleep):
+                with attempt:
+                    result = await self._acreate(self._timed(kwargs))
+        return result
+
+    def _finish_windows(self, job: _Job, done: _windowed.Windowed) -> ArticleSummary:
+        assert job.windows is not None
+        if not done.answers and not self.config.allow_partial:
+            raise LLMError(f"every window of the article failed: {done.failed[0][1]}")
+        built = self._build(job, merge(done.answers), None, time.perf_counter())
+        summary = _windowed.finish(built, len(job.windows), done)
+        cache = self.cache
+        if cache is not None and not summary.meta.partial:
+            cache.set(job.key, summary)
+        return summary
 
     def _partial(self, job: _Job, error: ExtractionError | InputError) -> ArticleSummary:
         """What pactlens finds without the model, flagged; or the error, if so configured."""
@@ -339,10 +389,13 @@ class Summariser:
         return max(self.config.retry.max_total, self.timeout)
 
     def _attempt(self, job: _Job) -> dict[str, Any]:
+        return self._timed(job.kwargs)
+
+    def _timed(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         """The request for one attempt: its timeout cut to what is left of the budget."""
         left = time_left()
         timeout = self.timeout if left is None else max(0.001, min(self.timeout, left))
-        return {**job.kwargs, "timeout": timeout}
+        return {**kwargs, "timeout": timeout}
 
     def _create(self, kwargs: dict[str, Any]) -> tuple[Extraction, Any]:
         client = self._clients.sync()

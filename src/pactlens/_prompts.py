@@ -69,8 +69,11 @@ class Prompt(BaseModel):
             {"role": "user", "content": string.Template(self.user).substitute(values)},
         ]
 
-    def variables_for(self, prepared: Prepared) -> dict[str, str]:
-        """The template variables for one prepared article, worded by ``formats``."""
+    def variables_for(self, prepared: Prepared, window: range | None = None) -> dict[str, str]:
+        """The template variables for one prepared article, worded by ``formats``; with
+        ``window`` (sentence numbers, from 1), only what lies in those sentences, under
+        the whole article's numbers (see :mod:`pactlens.grounding.windows`)."""
+        inside = window if window is not None else range(1, len(prepared.sentences) + 1)
         article, fmt = prepared.article, self._format
         dateline = fmt("dateline_unknown")
         if article.dateline is not None and (article.dateline.date or article.dateline.place):
@@ -85,8 +88,8 @@ class Prompt(BaseModel):
         sentences = "\n".join(
             fmt("sentence_withheld", number=n)
             if n in prepared.withheld
-            else fmt("sentence", number=n, text=" ".join(s.text.split()))
-            for n, s in enumerate(prepared.sentences, start=1)
+            else fmt("sentence", number=n, text=" ".join(prepared.sentences[n - 1].text.split()))
+            for n in inside
         )
         lines: list[str] = []
         open_questions: list[str] = []
@@ -99,6 +102,8 @@ class Prompt(BaseModel):
                 else fmt("speaker_not_given")
             )
             at = prepared.sentence_of(attribution.quote.span.start)
+            if at not in inside:
+                continue
             if at in prepared.withheld:
                 lines.append(fmt("quotation_withheld", number=n, sentence=at))
                 continue
@@ -107,7 +112,13 @@ class Prompt(BaseModel):
                 open_questions.append(fmt("quote_ref", number=n))
         agreements = []
         for n, candidate in enumerate(prepared.candidates, start=1):
-            numbers = [k + 1 for k in candidate.sentences if k + 1 not in prepared.withheld]
+            numbers = [
+                k + 1
+                for k in candidate.sentences
+                if k + 1 not in prepared.withheld and k + 1 in inside
+            ]
+            if window is not None and not numbers:
+                continue
             cue = candidate.status_cue
             status = (
                 fmt("status_settled", status=candidate.status, cue=" ".join(cue.span.text.split()))

@@ -89,7 +89,7 @@ class Baseline:
 
     name = "baseline"
 
-    def __init__(self, *, max_chars: int = 200_000) -> None:
+    def __init__(self, *, max_chars: int = 1_000_000) -> None:
         self.max_chars = max_chars
 
     def __call__(self, article: str | Article) -> ArticleSummary:

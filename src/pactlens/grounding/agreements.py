@@ -320,6 +320,10 @@ def _mention(
         return None  # "reached agreement", "without agreement": no thing named
     end = match.end()
     modifiers = [m for m in modifiers if not m.isdigit()]
+    if head in lexicon.QUALIFIED_HEADS and not any(
+        m.rstrip("s") in lexicon.QUALIFIED_HEADS[head] for m in modifiers
+    ):
+        return None  # an exchange or swap is an agreement only of prisoners, hostages …
     topic = _TOPIC.match(text, end, clause[1])
     return Mention(
         span=Span(start=start, end=end, text=text[start:end]),

@@ -40,7 +40,7 @@ from pactlens.lexicon import (
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["Profile", "Verdict", "compare", "party_key", "profile"]
+__all__ = ["Profile", "Verdict", "compare", "party_key", "profile", "same_party"]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 #: "ten-year", "25-year" (its digits are not a word): a length, not a name.
@@ -71,14 +71,14 @@ MARGIN = 1.0
 
 def party_key(name: str) -> str:
     """A party's name folded for comparison: "the Government of Lusara" and "Lusara"
-    stay distinct here; :func:`_same_party` relates them."""
+    stay distinct here; :func:`same_party` relates them."""
     words = _WORD.findall(name.casefold())
     while words and words[0] == "the":
         words.pop(0)
     return " ".join(words)
 
 
-def _same_party(a: str, b: str) -> bool:
+def same_party(a: str, b: str) -> bool:
     """ "kestrel" and "kestrel mining corp": one name starts the other, word for word."""
     if a == b:
         return True
@@ -91,7 +91,7 @@ def _same_party(a: str, b: str) -> bool:
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> int:
-    return sum(1 for x in a if any(_same_party(x, y) for y in b))
+    return sum(1 for x in a if any(same_party(x, y) for y in b))
 
 
 @dataclass(frozen=True)
@@ -195,7 +195,7 @@ def compare(a: Profile, b: Profile) -> Verdict:
             if _overlap(a.parties, b.context) or _overlap(b.parties, a.context):
                 reasons.append("parties in each other's articles")
             else:
-                score -= 2.0
+                score -= 1.0  # one side each: party lists are often incomplete
                 reasons.append("no party in common")
         elif shared == len(a.parties) == len(b.parties):
             score += 2.0

@@ -64,6 +64,7 @@ __all__ = [
     "PLACE_PARTICLES",
     "PLURAL_SOURCES",
     "PRONOUN_ARGUMENTS",
+    "QUALIFIED_HEADS",
     "QUOTE_CUES",
     "REPORTED_CUES",
     "ROLES",
@@ -245,6 +246,10 @@ PLACE_NOUNS = _words("agreements", "place_nouns")
 NOT_PARTIES = _words("agreements", "not_parties")
 #: A state's organs ("Kenya's parliament" stands for Kenya).
 ORGANS = _words("agreements", "organs")
+#: Heads that name an agreement only after one of their words ("prisoner exchange").
+QUALIFIED_HEADS: dict[str, frozenset[str]] = {
+    head: frozenset(words.split()) for head, words in _AGREEMENTS["qualified_heads"].items()
+}
 #: Status -> regular expressions of the words that set it, weakest stage first.
 LIFECYCLE_CUES: dict[str, tuple[str, ...]] = {
     status: tuple(patterns) for status, patterns in _AGREEMENTS["cues"].items()

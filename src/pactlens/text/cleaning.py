@@ -144,7 +144,7 @@ def decode_text(data: bytes, source: str) -> str:
         raise InputError(f"{source} is not UTF-8 text ({e.reason} at byte {e.start})") from e
 
 
-def clean(raw: str, *, max_chars: int = 200_000) -> Article:
+def clean(raw: str, *, max_chars: int = 1_000_000) -> Article:
     """Clean a raw article (plain text or HTML): its body, title, dateline and source.
 
     Raises :class:`~pactlens.InputError` for bytes, empty, binary-looking or oversized
@@ -153,7 +153,7 @@ def clean(raw: str, *, max_chars: int = 200_000) -> Article:
     return clean_with_offsets(raw, max_chars=max_chars)[0]
 
 
-def clean_with_offsets(raw: str, *, max_chars: int = 200_000) -> tuple[Article, OffsetMap]:
+def clean_with_offsets(raw: str, *, max_chars: int = 1_000_000) -> tuple[Article, OffsetMap]:
     """Like :func:`clean`, with the map from the cleaned text back to the input."""
     _check(raw, max_chars)
     if not looks_like_html(raw):

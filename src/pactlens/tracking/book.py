@@ -138,9 +138,10 @@ class _Group:
 class AgreementBook:
     """One :class:`AgreementRecord` per real-world agreement, from article summaries.
 
-    ``judge`` answers the pairs the rules are unsure of (see :data:`Judge`); without one,
-    an unsure mention joins its best candidate when there is exactly one, and starts a
-    record otherwise. ``store`` (see :class:`pactlens.tracking.store.Store`) persists
+    An unsure mention joins its best candidate when that one is clearly ahead (the
+    rules' guess, ``matched="unsure"``); otherwise ``judge`` (see :data:`Judge`) is asked
+    about the best few, and without a judge, or when it cannot tell, the mention starts
+    a record of its own. ``store`` (see :class:`pactlens.tracking.store.Store`) persists
     every change; :func:`pactlens.tracking.open_book` opens one.
     """
 
@@ -217,20 +218,23 @@ class AgreementBook:
             verdict, group = sure[0]
             return _matched(event, "rules", verdict), group
         unsure = [vg for vg in weighed if vg[1].id not in taken or vg[0].same]
+        if (
+            unsure
+            and unsure[0][0].score >= 2
+            and (len(unsure) == 1 or unsure[0][0].score - unsure[1][0].score >= 1)
+        ):
+            # One candidate clearly ahead: the rules' best guess, no question needed.
+            self.unsure += 1
+            verdict, group = unsure[0]
+            return _matched(event, "unsure", verdict), group
         if self.judge is not None:
+            # Several candidates, or one with little for it: ask, best first. A judge
+            # that cannot tell leaves the mention a record of its own.
             for verdict, group in unsure[:3]:
                 self.questions += 1
                 answer = self.judge(describe_record(self.record(group.id)), describe(event))
                 if answer:
                     return _matched(event, "model", verdict), group
-        elif (
-            unsure
-            and unsure[0][0].score >= 2
-            and (len(unsure) == 1 or unsure[0][0].score - unsure[1][0].score >= 1)
-        ):
-            self.unsure += 1
-            verdict, group = unsure[0]
-            return _matched(event, "unsure", verdict), group
         group = _Group(id=_record_id(event))
         self._groups[group.id] = group
         return event, group
