@@ -163,7 +163,7 @@ def main() -> int:
                 now = time.perf_counter()
                 print(
                     f"{i:8d} {now - started:8.2f} {1000 * (now - last) / step:11.3f} "
-                    f"{len(book):8d} {book.unsure:7d} {rss_mb() - base:8.1f}"
+                    f"{len(book):8d} {book.undecided:7d} {rss_mb() - base:8.1f}"
                 )
                 last = now
         total = time.perf_counter() - started
@@ -178,7 +178,10 @@ def main() -> int:
         f"all records built in {built:.2f} s"
     )
     print(f"{len(records)} records for {deals} deals; grouping B-cubed P {p:.3f} R {r:.3f}")
-    print(f"unsure pairs (questions a model would be asked): {book.unsure}")
+    print(
+        f"mentions a model would be asked about: {book.undecided}; "
+        f"joined on the rules' best guess: {book.unsure}"
+    )
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
 

@@ -174,3 +174,15 @@ def test_max_chars_admits_a_long_document_and_refuses_beyond_it() -> None:
     assert pactlens.Config().max_chars == 1_000_000
     with pytest.raises(pactlens.InputError, match="max_chars"):
         pactlens.clean("x " * 600_000)
+
+
+async def test_the_async_path_asks_the_windows_concurrently(tmp_path: Path) -> None:
+    text = long_article()
+    script = Script([EMPTY] * 40)
+    config = pactlens.Config(api_key="sk-test", cache_dir=tmp_path, context_tokens=3200)
+    async with pactlens.Summariser(config, client=script.async_client()) as s:
+        summary = await s.asummarise(text)
+        again = await s.asummarise(text)
+    assert summary.meta.windows == len(script.requests) > 2
+    assert [a.name for a in summary.agreements] == ["Oslo Accord"]
+    assert again.meta.cached and len(script.requests) == summary.meta.windows

@@ -174,7 +174,8 @@ def score(gold: Gold, summaries: dict[str, ArticleSummary | None], book: Agreeme
     out.notes.insert(
         0,
         f"{len(book)} records for {len(gold.agreements)} gold agreements; "
-        f"{book.questions} pairs asked of the model, {book.unsure} unsure without one",
+        f"{book.questions} pairs asked of the model, {book.unsure} joined on the rules' "
+        f"best guess, {book.undecided} left apart that a model would have been asked about",
     )
     return out
 

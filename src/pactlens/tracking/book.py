@@ -153,9 +153,12 @@ class AgreementBook:
     ) -> None:
         self.judge = judge
         self.store = store
-        #: How many pairs were put to the judge, and how many were unsure with none.
+        #: Pairs put to the judge; mentions joined on the rules' best guess (one unsure
+        #: candidate clearly ahead); mentions left apart that a judge would have been
+        #: asked about (several unsure candidates, or a weak one) when there was none.
         self.questions = 0
         self.unsure = 0
+        self.undecided = 0
         self._groups: dict[str, _Group] = {}
         self._of_event: dict[tuple[str, str], str] = {}
         self._articles: dict[str, tuple[ArticleRef, str]] = {}
@@ -235,6 +238,8 @@ class AgreementBook:
                 answer = self.judge(describe_record(self.record(group.id)), describe(event))
                 if answer:
                     return _matched(event, "model", verdict), group
+        elif unsure:
+            self.undecided += 1
         group = _Group(id=_record_id(event))
         self._groups[group.id] = group
         return event, group

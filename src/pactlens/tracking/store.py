@@ -66,6 +66,10 @@ class Store:
                     f"{self.path} holds a book of schema {version}; this pactlens reads "
                     f"{SCHEMA}: use a new file, or the pactlens that wrote it"
                 )
+            # Write-ahead logging: a commit per article without an fsync of the whole
+            # file each time; a crash loses at most the last article, never the book.
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.executescript(_TABLES)
             self._db.execute(f"PRAGMA user_version = {SCHEMA}")
         except sqlite3.DatabaseError as e:
