@@ -186,3 +186,20 @@ async def test_the_async_path_asks_the_windows_concurrently(tmp_path: Path) -> N
     assert summary.meta.windows == len(script.requests) > 2
     assert [a.name for a in summary.agreements] == ["Oslo Accord"]
     assert again.meta.cached and len(script.requests) == summary.meta.windows
+
+
+def test_no_window_edge_falls_inside_a_quotation() -> None:
+    from pactlens.grounding import assemble
+    from pactlens.grounding.windows import merge as merge_answers
+
+    prepared = prepare(clean(long_article(6)))
+    quotes = [(q.span.start, q.span.end) for q in prepared.quotations]
+    assert quotes
+    for budget in range(150, 1500, 37):  # many ways to cut the article
+        for window in plan(prepared, budget):
+            edge = prepared.sentences[window.start - 1].start
+            assert not any(start < edge < end for start, end in quotes)
+    # Whatever the windows, the quotation is found once and whole, on the whole text.
+    built = assemble(prepared, merge_answers([Extraction.empty(), Extraction.empty()]))
+    (quote,) = [s for s in built.statements if s.kind == "direct"]
+    assert quote.text == "This is the end of our longest war. We will keep every promise,"
