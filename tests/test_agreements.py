@@ -288,3 +288,48 @@ def test_blank_names_from_a_model_name_no_one() -> None:
     norway = next(p for p in built.parties if p.name == "Norway")
     assert norway.representatives == [] and "" not in norway.aliases
     assert all(p.name.strip() for p in built.parties)
+
+
+def test_a_postponed_signing_leaves_the_deal_agreed_not_signed() -> None:
+    c = only(
+        "The signing of the Kaveri water treaty between India and Nepal, planned for "
+        "Monday, was postponed after protests, officials said."
+    )
+    assert c.status == "agreed"
+
+
+def test_a_report_denied_sets_no_status() -> None:
+    found = candidates(
+        "Nepal's water ministry denied reports that the Kaveri water treaty had been signed."
+    )
+    assert all(c.status != "signed" for c in found)
+
+
+def test_a_signing_put_in_the_future_is_not_a_signing() -> None:
+    c = only(
+        "India and Nepal agreed terms for a water treaty on Tuesday. The formal signing of "
+        "the treaty would take place on 20 June, the ministry said."
+    )
+    assert c.status == "agreed"
+
+
+def test_a_later_dated_event_wins_over_an_earlier_collapse() -> None:
+    c = only(
+        "India and Nepal signed a water treaty on Monday, after talks on it collapsed in "
+        "March over the dam's height."
+    )
+    assert c.status == "signed" and c.date == dt.date(2025, 6, 9)
+
+
+@pytest.mark.parametrize(
+    ("body", "agreement"),
+    [
+        ("Mediators floated a prisoner exchange between the two sides on Monday.", True),
+        ("Kestrel Mining and Peru signed a lithium concession on Monday.", True),
+        ("The two governments exchange instruments of ratification on Monday.", False),
+        ("The exchange rate was agreed by the central bank on Monday.", False),
+        ("They agreed to release the hostages in exchange for prisoners.", False),
+    ],
+)
+def test_exchanges_and_concessions(body: str, agreement: bool) -> None:
+    assert bool(candidates(body)) is agreement

@@ -13,7 +13,9 @@ agreements first, deterministically, and asks the model only what rules leave op
 3. **Cues.** Lifecycle words (proposed … collapsed) beside a mention, unless denied
    ("no document has yet been signed") or not yet real ("will take effect", "could
    agree"); hedges ("could", "potential", "feared") make a deal speculative when nothing
-   else is said of it. The latest stage reported wins; suspension and collapse end it.
+   else is said of it. The latest stage reported wins; suspension and collapse end it;
+   but where every winning cue is dated and an earlier stage is dated later ("talks
+   collapsed in September … signed on Monday"), the later event wins.
 4. **Date** of the deciding event, never of the day someone spoke about it ("…, the
    ministry said on Tuesday"); **parties** in the places the text names them.
 
@@ -116,8 +118,21 @@ _DENIED = re.compile(
 _DEFERRED = re.compile(
     rf"\b(?:was|were|been|is|are)\s+(?:\w+\s+)?(?:{'|'.join(sorted(lexicon.DEFERRALS))})\b"
 )
+#: A step named as a noun and then put in the future: not yet real.
+_PLANNED = re.compile(
+    r"\b(?:would|will|is to|are to|was to|were to|is due to|is expected to|are expected to)"
+    r" (?:take place|be held|happen|go ahead)\b"
+    r"|\b(?:is|are|was|were|has been|had been) (?:scheduled|planned|set|due) (?:for|on|to)\b"
+)
+#: A postponed step says the one before it was taken: a signing means agreed terms.
+_STEP_BEFORE = {"signed": "agreed", "ratified": "signed", "in_force": "ratified"}
 #: Words before a lifecycle word that make it a noun, an event that can be postponed.
 _EVENT_NOUN_LEAD = frozenset({"the", "a", "its", "their", "his", "her", "this", "that"})
+#: A claim the sentence reports only to deny it ("contradicting reports that …").
+_DISPUTED = re.compile(
+    rf"\b(?:{'|'.join(re.escape(f) for f in lexicon.DISPUTED_FRAMES)})\b[^.;]*?\bthat\b",
+    re.IGNORECASE,
+)
 _MAX_MODIFIERS = 6
 #: How far after a bare "contract" its purpose may start ("… with X on 3 April for …").
 _PURPOSE_GAP = 40
@@ -401,13 +416,22 @@ def _cues(
             before = [t.casefold() for t in _tokens_before(text, clause[0], m.start())][-6:]
             if _DENIED.search(" ".join(before)):
                 continue  # "no document has yet been signed"
+            if _DISPUTED.search(text, sentence.start, m.start()):
+                continue  # "… denied reports that the accord had been signed"
             near = text[max(clause[0], m.start() - 45) : m.start()].casefold()
             if any(w in lexicon.MODALS for w in re.findall(r"[a-z]+", near)[-5:]):
                 continue  # "will take effect", "could agree", "expected to sign"
-            if before and before[-1] in _EVENT_NOUN_LEAD:
+            if any(b in _EVENT_NOUN_LEAD for b in before[-2:]):
                 after = text[m.end() : sentence.end].casefold()
+                if _PLANNED.search(" ".join(re.findall(r"[a-z]+", after)[:20])):
+                    continue  # "the formal signing … would take place on 14 May"
                 if _DEFERRED.search(" ".join(re.findall(r"[a-z]+", after)[:20])):
-                    continue  # "the signing of the accord, planned for Monday, was postponed"
+                    # "The signing of the accord, planned for Monday, was postponed": the
+                    # step before it stands (agreed, not signed), the step itself does not.
+                    if status in _STEP_BEFORE:
+                        span = Span(start=m.start(), end=m.end(), text=m.group())
+                        found.append(Cue(_STEP_BEFORE[status], span, number, clause))  # type: ignore[arg-type]
+                    continue
             if before and before[-1] == "to" and status in ("signed", "ratified"):
                 continue  # "a ceremony to sign the deal had been set for midday"
             found.append(
@@ -758,6 +782,7 @@ def _decide(text: str, c: Candidate, anchor: dt.date | None, mentions: _Index) -
                 if phrase is not None:
                     c.date, c.date_span, c.status_cue = date, phrase, cue
                     break
+        _latest_dated(text, c, anchor, mentions)
     elif c.hedges and _hedged(text, c.mentions[0]):
         c.status = "speculative"
         c.status_cue = c.hedges[0]
@@ -771,6 +796,34 @@ def _decide(text: str, c: Candidate, anchor: dt.date | None, mentions: _Index) -
                 c.place = place
                 break
     c.asserted_by = _source(text, cue)
+
+
+def _latest_dated(text: str, c: Candidate, anchor: dt.date | None, mentions: _Index) -> None:
+    """Where every winning cue is dated and an earlier stage is dated later, the later
+    event is the news: "talks collapsed in September … signed the accord on Monday"."""
+    if c.date is None or c.status_cue is None:
+        return
+    top = STAGES.index(c.status)
+    if any(
+        _date(text, q, anchor, mentions)[1] is None for q in c.cues if STAGES.index(q.status) == top
+    ):
+        return  # a winner with no date: when it happened is not known
+    best: tuple[dt.date, Cue, Span] | None = None
+    for q in c.cues:
+        if q.status not in _DATED or STAGES.index(q.status) == top:
+            continue
+        date, phrase = _date(text, q, anchor, mentions)
+        rank = (date, STAGES.index(q.status)) if date is not None else None
+        if (
+            rank is not None
+            and phrase is not None
+            and rank[0] > c.date
+            and (best is None or rank > (best[0], STAGES.index(best[1].status)))
+        ):
+            best = (rank[0], q, phrase)
+    if best is not None:
+        c.date, c.status_cue, c.date_span = best
+        c.status = best[1].status
 
 
 def _hedged(text: str, first: Mention) -> bool:

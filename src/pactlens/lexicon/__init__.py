@@ -34,6 +34,7 @@ __all__ = [
     "DEFINITE",
     "DEMONYMS",
     "DETERMINERS",
+    "DISPUTED_FRAMES",
     "ELISIONS",
     "GENERIC_HEADS",
     "GENERIC_NAME_WORDS",
@@ -227,6 +228,8 @@ AGREEMENT_IDIOMS: tuple[str, ...] = tuple(_AGREEMENTS["idioms"])
 HEDGES = _words("agreements", "hedges")
 #: Words before a lifecycle verb that deny it.
 NEGATORS = _words("agreements", "negators")
+#: Frames that report a claim to deny it ("denied reports that …").
+DISPUTED_FRAMES: tuple[str, ...] = tuple(_AGREEMENTS["disputed_frames"])
 #: Words soon after a lifecycle word that take the event back ("… was postponed").
 DEFERRALS = frozenset(w.replace("-", " ") for w in _words("agreements", "deferrals"))
 #: Words before a lifecycle verb that put it in the future or in doubt.

@@ -421,40 +421,41 @@ def conflicts_of(timeline: list[StatusEvent]) -> list[Conflict]:
     true. A report published after both settles the conflict. Suspended and collapsed
     are moves, not contradictions, and a speculative mention claims nothing."""
     found: list[Conflict] = []
-    for a in timeline:
-        rank_a = _rank(a.status)
-        if rank_a is None or a.as_of is None:
+    for b in timeline:
+        rank_b = _rank(b.status)
+        if rank_b is None or b.reported is None:
             continue
-        for b in timeline:
-            rank_b = _rank(b.status)
-            if (
-                b is a
-                or rank_b is None
-                or rank_b >= rank_a
-                or b.article.id == a.article.id
-                or b.reported is None
-                or b.reported < a.as_of
-                or (a.reported is not None and b.reported < a.reported)
-            ):
-                continue
-            if any(c.later == b.key for c in found):
-                continue
-            settled = max(a.reported or _NEVER, b.reported)
-            later = [
-                e
-                for e in timeline
-                if e.reported is not None
-                and e.reported > settled
-                and e.article.id not in (a.article.id, b.article.id)
-            ]
-            found.append(
-                Conflict(
-                    earlier=a.key,
-                    later=b.key,
-                    statuses=(a.status, b.status),
-                    resolved_by=later[0].key if later else None,
-                )
+        claims = [
+            a
+            for a in timeline
+            if a is not b
+            and a.article.id != b.article.id
+            and (rank_a := _rank(a.status)) is not None
+            and rank_b < rank_a
+            and a.as_of is not None
+            and b.reported >= a.as_of
+            and (a.reported is None or b.reported >= a.reported)
+        ]
+        if not claims:
+            continue
+        # The report it contradicts: the latest claim of a later stage.
+        a = max(claims, key=lambda e: (e.reported or _NEVER, e.as_of or _NEVER))
+        settled = max(a.reported or _NEVER, b.reported)
+        later = [
+            e
+            for e in timeline
+            if e.reported is not None
+            and e.reported > settled
+            and e.article.id not in (a.article.id, b.article.id)
+        ]
+        found.append(
+            Conflict(
+                earlier=a.key,
+                later=b.key,
+                statuses=(a.status, b.status),
+                resolved_by=later[0].key if later else None,
             )
+        )
     return found
 
 
