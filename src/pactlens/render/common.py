@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -10,6 +12,7 @@ if TYPE_CHECKING:
     from pactlens._models import Agreement, ArticleSummary, Obligation, Statement
 
 __all__ = [
+    "csp_hash",
     "date_text",
     "dateline_text",
     "is_apart",
@@ -22,6 +25,11 @@ __all__ = [
 ]
 
 _QUOTES = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e"
+
+
+def csp_hash(source: str) -> str:
+    """The CSP source for exactly this inline block: anything else is refused to run."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()
 
 
 def status_label(status: str) -> str:

@@ -12,7 +12,6 @@ loading anything, so the file works offline, as is.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import html
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from pactlens.render.common import (
+    csp_hash,
     date_text,
     dateline_text,
     is_apart,
@@ -354,12 +354,7 @@ _CSS = _HERE.joinpath("page.css").read_text(encoding="utf-8") + _COLOURS_CSS
 _JS = _HERE.joinpath("page.js").read_text(encoding="utf-8")
 
 
-def _csp_hash(source: str) -> str:
-    """The CSP source for exactly this inline block: anything else is refused to run."""
-    return "sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()
-
-
 #: Only the page's own style and script blocks may apply: a script smuggled into an
 #: article (escaped anyway) or injected by a later edit of the file does not run.
-_CSS_HASH = _csp_hash(_CSS)
-_JS_HASH = _csp_hash(_JS)
+_CSS_HASH = csp_hash(_CSS)
+_JS_HASH = csp_hash(_JS)

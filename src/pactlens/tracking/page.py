@@ -11,12 +11,12 @@ Every piece of text from the articles is escaped.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import re
 from importlib import resources
 from typing import TYPE_CHECKING
+
+from pactlens.render.common import csp_hash, status_label
 
 if TYPE_CHECKING:
     from pactlens.tracking.book import AgreementBook
@@ -27,13 +27,8 @@ __all__ = ["render_book", "render_fragment"]
 _E = html.escape
 
 
-def _label(status: str) -> str:
-    """``under_negotiation`` → ``under negotiation``."""
-    return status.replace("_", " ")
-
-
 def _badge(status: str) -> str:
-    return f'<span class="badge st-{_E(status)}">{_E(_label(status))}</span>'
+    return f'<span class="badge st-{_E(status)}">{_E(status_label(status))}</span>'
 
 
 def _article_name(article: ArticleRef) -> str:
@@ -157,7 +152,7 @@ class _Record:
             badges += ' <span class="badge contested">contested</span>'
         current = self.number.get(r.current)
         facts = [
-            ("Kind", _E(_label(r.kind))),
+            ("Kind", _E(status_label(r.kind))),
             ("Parties", _E(", ".join(r.parties)) or "not named"),
             (
                 "Current status",
@@ -243,7 +238,7 @@ def _fragment_badge(status: str) -> str:
         style = f"background:{colour};color:#fff"
     return (
         f'<span style="{style};border-radius:3px;padding:0 .35em;font-size:.85em">'
-        f"{_E(_label(status))}</span>"
+        f"{_E(status_label(status))}</span>"
     )
 
 
@@ -268,7 +263,7 @@ def render_fragment(book: AgreementBook) -> str:
         days = [e.reported for e in r.timeline if e.reported is not None]
         cells = [
             f"<b>{_E(r.name)}</b>",
-            _E(_label(r.kind)),
+            _E(status_label(r.kind)),
             _E(", ".join(r.parties)),
             _fragment_badge(r.current_status),
             '<b style="color:#c2410c">contested</b>' if r.contested else "",
@@ -290,10 +285,5 @@ _CSS = _HERE.joinpath("book.css").read_text(encoding="utf-8")
 _JS = _HERE.joinpath("book.js").read_text(encoding="utf-8")
 
 
-def _csp_hash(source: str) -> str:
-    """The CSP source for exactly this inline block: anything else is refused to run."""
-    return "sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()
-
-
-_CSS_HASH = _csp_hash(_CSS)
-_JS_HASH = _csp_hash(_JS)
+_CSS_HASH = csp_hash(_CSS)
+_JS_HASH = csp_hash(_JS)
