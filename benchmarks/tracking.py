@@ -153,7 +153,7 @@ def main() -> int:
             f"pactlens {__version__}: {args.n} summaries, load {load:.2f} on {os.cpu_count()} CPUs"
         )
         print(
-            f"{'added':>8} {'s':>8} {'ms/article':>11} {'records':>8} {'unsure':>7} {'RSS +MB':>8}"
+            f"{'added':>8} {'s':>8} {'ms/article':>11} {'records':>8} {'to ask':>7} {'RSS +MB':>8}"
         )
         started = last = time.perf_counter()
         step = max(1, args.n // 10)

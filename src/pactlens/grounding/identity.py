@@ -102,12 +102,14 @@ class Profile:
     parties: frozenset[str] = frozenset()
     kinds: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()  # proper-name words: "veldhar", "doha"
-    topics: frozenset[str] = frozenset()  # topic families: "defence", "energy"
+    topics: frozenset[str] = frozenset()  # topic families of its names: "defence"
     words: frozenset[str] = frozenset()  # other content words of its names
     party_words: frozenset[str] = field(default=frozenset(), compare=False)
     #: The other parties its article names: where a mention's own parties are
     #: incomplete (a mediator, one side), they say whose deal it may be.
     context: frozenset[str] = frozenset()
+    #: Topic families of its scope (the model's words): a hint, never a veto.
+    hints: frozenset[str] = frozenset()
 
     def union(self, other: Profile) -> Profile:
         return Profile(
@@ -118,6 +120,7 @@ class Profile:
             self.words | other.words,
             self.party_words | other.party_words,
             self.context | other.context,
+            self.hints | other.hints,
         )
 
 
@@ -158,6 +161,7 @@ def profile(
     own = _party_words(keys)
     proper: set[str] = set()
     topics: set[str] = set()
+    hints: set[str] = set()
     words: set[str] = set()
     for text, is_name in [*((n, True) for n in names), *((s, False) for s in scope)]:
         for i, token in enumerate(_WORD.findall(text)):
@@ -169,7 +173,7 @@ def profile(
             if _DURATION.search(word):
                 continue
             if word in TOPICS:
-                topics.add(TOPICS[word])
+                (topics if is_name else hints).add(TOPICS[word])
             elif not is_name:
                 continue
             elif token[0].isupper() and (i > 0 or len(text.split()) > 1):
@@ -178,7 +182,16 @@ def profile(
                 words.add(word)
     kinds = frozenset({kind}) if kind != "other" else frozenset()
     around = frozenset(k for k in (party_key(p) for p in context) if k) - keys
-    return Profile(keys, kinds, frozenset(proper), frozenset(topics), frozenset(words), own, around)
+    return Profile(
+        keys,
+        kinds,
+        frozenset(proper),
+        frozenset(topics),
+        frozenset(words),
+        own,
+        around,
+        frozenset(hints - topics),
+    )
 
 
 def compare(a: Profile, b: Profile) -> Verdict:
@@ -219,9 +232,24 @@ def compare(a: Profile, b: Profile) -> Verdict:
         for y in b.kinds:
             if frozenset({x, y}) in _INCOMPATIBLE:
                 return Verdict(same=False, score=0.0, reasons=(f"kinds differ: {x} / {y}",))
+    score += _topic_score(a, b, reasons)
+    return _verdict(a, b, score, reasons)
+
+
+def _topic_score(a: Profile, b: Profile, reasons: list[str]) -> float:
+    """Topics of the names, then of the scope (half as much: the model's words)."""
     if a.topics & b.topics:
-        score += 2.0
         reasons.append(f"same topic: {_few(a.topics & b.topics)}")
+        return 2.0
+    hinted = (a.topics | a.hints) & (b.topics | b.hints)
+    if hinted:
+        reasons.append(f"scope hints a topic: {_few(hinted)}")
+        return 0.5
+    return 0.0
+
+
+def _verdict(a: Profile, b: Profile, score: float, reasons: list[str]) -> Verdict:
+    """Names, words and kind added to ``score``, and the verdict it makes."""
     names_a = a.names - b.party_words
     names_b = b.names - a.party_words
     if names_a & names_b:
