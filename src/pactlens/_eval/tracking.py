@@ -71,20 +71,21 @@ def load(path: Path | None = None, *, limit: int | None = None) -> Gold:
 
 def _fit(summary: ArticleSummary, agreement: Agreement, evidence: str, aliases: list[str]) -> int:
     """How well a predicted agreement fits a gold mention: its status words inside the
-    gold evidence (3), any of its evidence overlapping it (2), an alias word in its name (1)."""
+    gold evidence (3), evidence overlapping it and an alias word in its name (2), an
+    alias word in its name (1)."""
     start = summary.text.find(evidence)
     end = start + len(evidence)
-    fit = 0
+    words = {w.casefold() for alias in aliases for w in alias.split() if len(w) > 3}
+    named = any(w.casefold() in words for w in agreement.name.split())
     if start >= 0:
         status = agreement.status_evidence
         if status is not None and start <= status.start and status.end <= end:
-            fit = 3
-        elif any(s.start < end and start < s.end for s in agreement.evidence):
-            fit = 2
-    words = {w.casefold() for alias in aliases for w in alias.split() if len(w) > 3}
-    if fit == 0 and any(w.casefold() in words for w in agreement.name.split()):
-        fit = 1
-    return fit
+            return 3
+        # Evidence in the same sentence is not enough on its own: two agreements often
+        # share one; the name must fit too.
+        if named and any(s.start < end and start < s.end for s in agreement.evidence):
+            return 2
+    return 1 if named else 0
 
 
 def _align(gold: Gold, file: str, summary: ArticleSummary) -> dict[str, str]:

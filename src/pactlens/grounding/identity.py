@@ -210,7 +210,9 @@ def compare(a: Profile, b: Profile) -> Verdict:
             else:
                 score -= 1.0  # one side each: party lists are often incomplete
                 reasons.append("no party in common")
-        elif shared == len(a.parties) == len(b.parties):
+        elif shared == min(len(a.parties), len(b.parties)) > 1:
+            # Both of a pair, and maybe more on one side: a record gathers every party
+            # its articles name, a mediator or a delegation among them.
             score += 2.0
             reasons.append("same parties")
         elif (
