@@ -296,6 +296,7 @@ def test_a_postponed_signing_leaves_the_deal_agreed_not_signed() -> None:
         "Monday, was postponed after protests, officials said."
     )
     assert c.status == "agreed"
+    assert c.date is None  # Monday was the signing's day, not the agreeing's
 
 
 def test_a_report_denied_sets_no_status() -> None:

@@ -205,6 +205,8 @@ class Cue:
     span: Span
     sentence: int
     clause: tuple[int, int]
+    #: False for a status inferred from a postponed step: its date is the step's.
+    dated: bool = True
 
 
 @dataclass
@@ -430,7 +432,8 @@ def _cues(
                     # step before it stands (agreed, not signed), the step itself does not.
                     if status in _STEP_BEFORE:
                         span = Span(start=m.start(), end=m.end(), text=m.group())
-                        found.append(Cue(_STEP_BEFORE[status], span, number, clause))  # type: ignore[arg-type]
+                        step = Cue(_STEP_BEFORE[status], span, number, clause, dated=False)  # type: ignore[arg-type]
+                        found.append(step)
                     continue
             if before and before[-1] == "to" and status in ("signed", "ratified"):
                 continue  # "a ceremony to sign the deal had been set for midday"
@@ -483,6 +486,8 @@ def _nearest(cue: Cue, mentions: Sequence[tuple[Mention, Candidate]]) -> Candida
 def _date(
     text: str, cue: Cue, anchor: dt.date | None, exclude: _Index
 ) -> tuple[dt.date | None, Span | None]:
+    if not cue.dated:
+        return None, None
     start, end = cue.clause
     phrases = [
         Span(start=start + p.start, end=start + p.end, text=p.text)
