@@ -41,6 +41,9 @@ __all__ = ["AgreementBook", "Judge", "events_of", "fingerprint"]
 #: agreement), False, or None (cannot tell) out.
 Judge = Callable[[str, str], "bool | None"]
 
+#: A candidate is worth a question only with this much in common (a party and a kind,
+#: a topic): a bare "deal" and a ceasefire in another country's story are not.
+_WORTH_ASKING = 1.5
 #: At most this many candidate records per index key are weighed for one mention (the
 #: most recent), so a party in every article does not make the book quadratic.
 _CANDIDATES_PER_KEY = 64
@@ -233,12 +236,12 @@ class AgreementBook:
         if self.judge is not None:
             # Several candidates, or one with little for it: ask, best first. A judge
             # that cannot tell leaves the mention a record of its own.
-            for verdict, group in unsure[:3]:
+            for verdict, group in [vg for vg in unsure if vg[0].score >= _WORTH_ASKING][:3]:
                 self.questions += 1
                 answer = self.judge(describe_record(self.record(group.id)), describe(event))
                 if answer:
                     return _matched(event, "model", verdict), group
-        elif unsure:
+        elif any(vg[0].score >= _WORTH_ASKING for vg in unsure):
             self.undecided += 1
         group = _Group(id=_record_id(event))
         self._groups[group.id] = group
