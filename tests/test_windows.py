@@ -203,3 +203,14 @@ def test_no_window_edge_falls_inside_a_quotation() -> None:
     built = assemble(prepared, merge_answers([Extraction.empty(), Extraction.empty()]))
     (quote,) = [s for s in built.statements if s.kind == "direct"]
     assert quote.text == "This is the end of our longest war. We will keep every promise,"
+
+
+def test_merge_weighs_a_speculative_reading_against_a_stage() -> None:
+    def answer(status: str) -> Extraction:
+        agreement = ExtractedAgreement(agreement=1, status=status, parties=[], scope=[], clauses=[])  # type: ignore[arg-type]
+        return Extraction(parties=[], agreements=[agreement], quote_speakers=[], reported=[])
+
+    (tie,) = merge([answer("speculative"), answer("proposed")]).agreements
+    assert tie.status == "proposed"  # equal support: the stronger reading
+    (voted,) = merge([answer("speculative"), answer("speculative"), answer("signed")]).agreements
+    assert voted.status == "speculative"  # more support wins

@@ -70,10 +70,9 @@ def plan(prepared: Prepared, budget: int, *, overlap: int = OVERLAP) -> list[ran
     return windows
 
 
-def _better(status: str, other: str) -> bool:
-    """The later stage of two answers; suspended and collapsed after every stage."""
-    order: list[str] = [*STAGES, "suspended", "collapsed"]
-    return order.index(status) > order.index(other)
+#: Readings from weakest to strongest: speculative first, then the stages (suspended and
+#: collapsed last, as in :data:`~pactlens.grounding.agreements.STAGES`).
+_STRENGTH: tuple[str, ...] = ("speculative", *STAGES)
 
 
 def _parties(answers: Sequence[Extraction]) -> list[ExtractedParty]:
@@ -104,11 +103,8 @@ def _agreements(answers: Sequence[Extraction]) -> list[ExtractedAgreement]:
     merged = []
     for number, said in sorted(by_number.items()):
         votes = Counter(a.status for a in said)
-        top = max(votes.values())
-        status = next(s for s in (a.status for a in said) if votes[s] == top)
-        for s in votes:
-            if votes[s] == top and _better(s, status):
-                status = s  # the stronger of two readings with equal support
+        # The most-voted reading; of two with equal support, the stronger.
+        status = max(votes, key=lambda s: (votes[s], _STRENGTH.index(s)))
         parties = list(dict.fromkeys(p for a in said for p in a.parties))
         scope = list(dict.fromkeys(s for a in said for s in a.scope))
         clauses = []

@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from pactlens._models import AgreementKind, AgreementStatus, Dateline, Decider, Span
+from pactlens.grounding import agreements as _agreements
 
 __all__ = ["AgreementRecord", "ArticleRef", "Conflict", "Matched", "StatusEvent"]
 
@@ -23,15 +24,11 @@ __all__ = ["AgreementRecord", "ArticleRef", "Conflict", "Matched", "StatusEvent"
 #: best guess where no model was there to ask.
 Matched = Literal["new", "rules", "model", "unsure"]
 
-#: Statuses in the order a deal moves through them; suspended and collapsed stand apart.
+#: Statuses in the order a deal moves through them, speculative first; suspended and
+#: collapsed stand apart (they are moves, not stages).
 STAGES: tuple[AgreementStatus, ...] = (
     "speculative",
-    "proposed",
-    "under_negotiation",
-    "agreed",
-    "signed",
-    "ratified",
-    "in_force",
+    *(s for s in _agreements.STAGES if s not in ("suspended", "collapsed")),
 )
 
 
