@@ -47,6 +47,7 @@ def test_wheel_ships_prompts_schema_and_py_typed(tmp_path: Path) -> None:
     for name in (
         "lexicon/words.toml",
         "render/page.css",
+        "render/badges.css",
         "render/page.js",
         "tracking/book.css",
         "tracking/book.js",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
+from importlib import resources
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -12,9 +14,11 @@ if TYPE_CHECKING:
     from pactlens._models import Agreement, ArticleSummary, Obligation, Statement
 
 __all__ = [
+    "BADGES_CSS",
     "csp_hash",
     "date_text",
     "dateline_text",
+    "fragment_badge",
     "is_apart",
     "meta_text",
     "obligation_text",
@@ -30,6 +34,36 @@ _QUOTES = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e"
 def csp_hash(source: str) -> str:
     """The CSP source for exactly this inline block: anything else is refused to run."""
     return "sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()
+
+
+#: The badge and definition-list styles both pages share (a package data file).
+BADGES_CSS = resources.files("pactlens.render").joinpath("badges.css").read_text(encoding="utf-8")
+
+#: Status colours for the notebook fragments (inline styles: a notebook cell has no CSS).
+_BADGE_COLOURS = {
+    "signed": "#1b7a3a",
+    "ratified": "#1b7a3a",
+    "in_force": "#1b7a3a",
+    "agreed": "#1f5fa8",
+    "proposed": "#8a6d00",
+    "under_negotiation": "#8a6d00",
+    "suspended": "#a33",
+    "collapsed": "#a33",
+    "speculative": "#666",
+}
+
+
+def fragment_badge(status: str) -> str:
+    """A status as an inline-styled badge (speculative dashed, never solid)."""
+    colour = _BADGE_COLOURS.get(status, "#555")
+    if status == "speculative":
+        style = f"border:1px dashed {colour};color:{colour};font-style:italic"
+    else:
+        style = f"background:{colour};color:#fff"
+    return (
+        f'<span style="{style};border-radius:3px;padding:0 .35em;font-size:.85em">'
+        f"{html.escape(status_label(status))}</span>"
+    )
 
 
 def status_label(status: str) -> str:

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 from pactlens.render.common import (
     date_text,
     dateline_text,
+    fragment_badge,
     meta_text,
     party_names,
     quoted,
     segments,
-    status_label,
 )
 
 if TYPE_CHECKING:
@@ -21,30 +21,6 @@ if TYPE_CHECKING:
 __all__ = ["to_html_fragment"]
 
 _E = html.escape
-
-_BADGE_COLOURS = {
-    "signed": "#1b7a3a",
-    "ratified": "#1b7a3a",
-    "in_force": "#1b7a3a",
-    "agreed": "#1f5fa8",
-    "proposed": "#8a6d00",
-    "under_negotiation": "#8a6d00",
-    "suspended": "#a33",
-    "collapsed": "#a33",
-    "speculative": "#666",
-}
-
-
-def _fragment_badge(status: str) -> str:
-    colour = _BADGE_COLOURS.get(status, "#555")
-    if status == "speculative":
-        style = f"border:1px dashed {colour};color:{colour};font-style:italic"
-    else:
-        style = f"background:{colour};color:#fff"
-    return (
-        f'<span style="{style};border-radius:3px;padding:0 .35em;font-size:.85em">'
-        f"{_E(status_label(status))}</span>"
-    )
 
 
 def to_html_fragment(summary: ArticleSummary) -> str:
@@ -62,7 +38,7 @@ def to_html_fragment(summary: ArticleSummary) -> str:
             parties = ", ".join(party_names(summary, agreement.party_ids))
             out.append(
                 f"<tr><td><b>{_E(agreement.name)}</b></td>"
-                f"<td>{_fragment_badge(agreement.status)}</td>"
+                f"<td>{fragment_badge(agreement.status)}</td>"
                 f"<td>{_E(date_text(agreement))}</td><td>{_E(parties)}</td></tr>"
             )
         out.append("</tbody></table>")

@@ -6,8 +6,9 @@ every span boundary into non-overlapping segments; each segment is one ``<mark>`
 ``data-ids`` lists every item covering it and whose ``data-span-start``/``data-span-end``
 are its offsets in ``summary.text``. Cards on the right point at those items; a click
 scrolls the first segment into view and flashes them all. CSS and JS (the package data
-files ``page.css`` and ``page.js``) are inlined and a Content-Security-Policy forbids
-loading anything, so the file works offline, as is.
+files ``page.css`` and ``page.js``, after ``badges.css``, shared with the book page) are
+inlined and a Content-Security-Policy forbids loading anything, so the file works
+offline, as is.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from pactlens.render.common import (
+    BADGES_CSS,
     csp_hash,
     date_text,
     dateline_text,
@@ -350,7 +352,7 @@ style-src '{_CSS_HASH}'; script-src '{_JS_HASH}'; img-src data:">
 
 _COLOURS_CSS = "".join(f".c{i}{{--fg:{fg};--bg:{bg}}}" for i, (fg, bg) in enumerate(PALETTE))
 _HERE = resources.files("pactlens.render")
-_CSS = _HERE.joinpath("page.css").read_text(encoding="utf-8") + _COLOURS_CSS
+_CSS = BADGES_CSS + _HERE.joinpath("page.css").read_text(encoding="utf-8") + _COLOURS_CSS
 _JS = _HERE.joinpath("page.js").read_text(encoding="utf-8")
 
 

@@ -4,7 +4,8 @@ table for a notebook cell.
 On the page every event links to the sentence it came from (its quote, with the status
 words in a ``<mark>``); a click scrolls the quote into view and flashes it. The record's
 conflicts are listed with both reports, and the event the current status comes from is
-marked. CSS and JS (the package data files ``book.css`` and ``book.js``) are inlined and
+marked. CSS and JS (the package data files ``book.css`` and ``book.js``, after the shared
+``render/badges.css``) are inlined and
 a Content-Security-Policy forbids loading anything, so the file works offline, as is.
 Every piece of text from the articles is escaped.
 """
@@ -16,7 +17,7 @@ import re
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from pactlens.render.common import csp_hash, status_label
+from pactlens.render.common import BADGES_CSS, csp_hash, fragment_badge, status_label
 
 if TYPE_CHECKING:
     from pactlens.tracking.book import AgreementBook
@@ -216,30 +217,7 @@ article(s), <b id="n-contested">{contested}</b> contested</div>
 """
 
 
-_FRAGMENT_BADGE = {
-    "signed": "#1b7a3a",
-    "ratified": "#1b7a3a",
-    "in_force": "#1b7a3a",
-    "agreed": "#1f5fa8",
-    "proposed": "#8a6d00",
-    "under_negotiation": "#8a6d00",
-    "suspended": "#a33",
-    "collapsed": "#a33",
-    "speculative": "#666",
-}
 _CELL = "padding:.15em .5em;text-align:left;vertical-align:top"
-
-
-def _fragment_badge(status: str) -> str:
-    colour = _FRAGMENT_BADGE.get(status, "#555")
-    if status == "speculative":
-        style = f"border:1px dashed {colour};color:{colour};font-style:italic"
-    else:
-        style = f"background:{colour};color:#fff"
-    return (
-        f'<span style="{style};border-radius:3px;padding:0 .35em;font-size:.85em">'
-        f"{_E(status_label(status))}</span>"
-    )
 
 
 def render_fragment(book: AgreementBook) -> str:
@@ -265,7 +243,7 @@ def render_fragment(book: AgreementBook) -> str:
             f"<b>{_E(r.name)}</b>",
             _E(status_label(r.kind)),
             _E(", ".join(r.parties)),
-            _fragment_badge(r.current_status),
+            fragment_badge(r.current_status),
             '<b style="color:#c2410c">contested</b>' if r.contested else "",
             str(len(r.timeline)),
             max(days).isoformat() if days else "—",
@@ -281,7 +259,7 @@ def render_fragment(book: AgreementBook) -> str:
 
 
 _HERE = resources.files("pactlens.tracking")
-_CSS = _HERE.joinpath("book.css").read_text(encoding="utf-8")
+_CSS = BADGES_CSS + _HERE.joinpath("book.css").read_text(encoding="utf-8")
 _JS = _HERE.joinpath("book.js").read_text(encoding="utf-8")
 
 
