@@ -3,10 +3,11 @@
 A long document is built from texts written for the project: the 38 dated tracking
 articles (``tests/gold/tracking/articles``) and a treaty-like text of numbered articles,
 joined and repeated to each size. It is summarised through the real pipeline against
-the loopback OpenAI-compatible server (``tests/loopback.py``, a fixed latency, answers
-that add nothing), with the embedded model's context (8,192 tokens), so what is measured
-is pactlens's own work: cleaning, the deterministic half over the whole text, planning
-the windows, one request per window, merging. Then the same texts summarised one by one:
+the loopback OpenAI-compatible server (``tests/loopback.py`` in its own process, as for
+every benchmark: a fixed latency, answers that add nothing), with the embedded model's
+context (8,192 tokens), so what is measured is pactlens's own work: cleaning, the
+deterministic half over the whole text, planning the windows, one request per window,
+merging. Then the same texts summarised one by one:
 the agreements and statements the whole finds are compared with the union of the parts'.
 
     python benchmarks/long_article.py                      # 25k, 50k, 100k, 200k characters
@@ -17,17 +18,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+from _common import ROOT, bench_config, loopback, peak_rss_mib, rss_mib
 
-from loopback import Loopback, any_article  # noqa: E402
-
-import pactlens  # noqa: E402
+import pactlens
 
 ARTICLES = ROOT / "tests" / "gold" / "tracking" / "articles"
 
@@ -75,11 +71,6 @@ def overlap(first: set[tuple[str, str]], second: set[tuple[str, str]]) -> str:
     return f"{len(first & second)}/{len(second)} shared, {len(first - second)} more"
 
 
-def rss_mb() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[25_000, 50_000, 100_000, 200_000])
@@ -91,15 +82,8 @@ def main() -> int:
         f"server latency {args.latency} s; context 8,192 tokens"
     )
     print(f"{'chars':>8} {'windows':>8} {'seconds':>8} {'ms/1k chars':>12} {'RSS MB':>7}")
-    with Loopback(any_article(), latency=args.latency) as server:
-        env = server.environ()
-        config = pactlens.Config(
-            base_url=env["OPENAI_BASE_URL"],
-            api_key="sk-loopback",
-            model="loopback",
-            context_tokens=8192,
-            cache=False,
-        )
+    with loopback(latency=args.latency) as url:
+        config = bench_config(url, context_tokens=8192, cache=False)
         with pactlens.Summariser(config) as s:
             s.summarise(treaty(3))  # warm: imports, client
             largest = None
@@ -110,7 +94,7 @@ def main() -> int:
                 seconds = time.perf_counter() - started
                 print(
                     f"{len(text):8d} {summary.meta.windows:8d} {seconds:8.2f} "
-                    f"{1000 * seconds / (len(text) / 1000):12.2f} {rss_mb():7.0f}"
+                    f"{1000 * seconds / (len(text) / 1000):12.2f} {rss_mib():7.0f}"
                 )
                 largest = (summary, used)
             assert largest is not None
@@ -137,7 +121,7 @@ def main() -> int:
         f"(names: {len(names & {n for n, _ in part_a})}/{len({n for n, _ in part_a})}); "
         f"statements {overlap(whole_s, part_s)}"
     )
-    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"peak RSS {peak_rss_mib():.0f} MB")
     return 0
 
 

@@ -20,12 +20,13 @@ import datetime as dt
 import gc
 import os
 import random
-import resource
 import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+
+from _common import peak_rss_mib, rss_mib
 
 from pactlens import __version__
 from pactlens._models import Agreement, ArticleSummary, Dateline, Meta, Party, Span
@@ -132,11 +133,6 @@ def bcubed(book: AgreementBook, truth: dict[tuple[str, str], str]) -> tuple[floa
     return p, r
 
 
-def rss_mb() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000)
@@ -148,7 +144,7 @@ def main() -> int:
     gc.collect()
     with tempfile.TemporaryDirectory() as tmp:
         book = open_book(Path(tmp) / "pacts.sqlite") if args.db else AgreementBook()
-        base = rss_mb()
+        base = rss_mib()
         print(
             f"pactlens {__version__}: {args.n} summaries, load {load:.2f} on {os.cpu_count()} CPUs"
         )
@@ -163,7 +159,7 @@ def main() -> int:
                 now = time.perf_counter()
                 print(
                     f"{i:8d} {now - started:8.2f} {1000 * (now - last) / step:11.3f} "
-                    f"{len(book):8d} {book.undecided:7d} {rss_mb() - base:8.1f}"
+                    f"{len(book):8d} {book.undecided:7d} {rss_mib() - base:8.1f}"
                 )
                 last = now
         total = time.perf_counter() - started
@@ -182,7 +178,7 @@ def main() -> int:
         f"mentions a model would be asked about: {book.undecided}; "
         f"joined on the rules' best guess: {book.unsure}"
     )
-    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"peak RSS {peak_rss_mib():.0f} MB")
     return 0
 
 
