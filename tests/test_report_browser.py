@@ -7,13 +7,12 @@ in ``test-artifacts/review-page.png`` for a person to look at.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import MISSING, chrome
 from summary_fixture import seed_summary
 
 from pactlens._models import ArticleSummary
@@ -23,30 +22,9 @@ pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-CHROMIUM = next(
-    (p for p in ("/usr/bin/chromium", "/usr/lib/chromium/chromium") if Path(p).is_file()), None
-)
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--hide-scrollbars",
-)
-
-if CHROMIUM is None or not Path(CHROMEDRIVER).is_file():
-    pytest.skip(
-        "needs Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver",
-        allow_module_level=True,
-    )
+if MISSING is not None:
+    pytest.skip(MISSING, allow_module_level=True)
 webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium: pip install selenium")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 
@@ -80,19 +58,8 @@ def page_url(summary: ArticleSummary, tmp_path: Path) -> str:
 @pytest.fixture
 def driver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WebDriver]:
     monkeypatch.setenv("SE_OFFLINE", "true")  # belt and braces: no Selenium Manager downloads
-    options = webdriver.ChromeOptions()
-    assert CHROMIUM is not None
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
-    options.add_argument("--window-size=900,520")
-    service = Service(executable_path=CHROMEDRIVER, log_output=subprocess.DEVNULL)
-    browser = webdriver.Chrome(service=service, options=options)
-    try:
+    with chrome(tmp_path / "profile") as browser:
         yield browser
-    finally:
-        browser.quit()
 
 
 def test_marks_hold_exactly_the_grounded_text(

@@ -8,48 +8,22 @@ is left in ``test-artifacts/book-page.png`` for a person to look at.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tracking_passages import CONTRADICTION
+from browser import MISSING, chrome
+from tracking_passages import page_book
 
-from pactlens._eval.baseline import RulesOnly
 from pactlens.tracking import AgreementBook
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-ARTICLES = ROOT / "tests" / "gold" / "tracking" / "articles"
-#: Records with several events; CONTRADICTION adds one conflict left open.
-FILES = ("t03", "t04", "t05", "t08", "t10", "t14", "t18", "t21", "t37", "t38")
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-CHROMIUM = next(
-    (p for p in ("/usr/bin/chromium", "/usr/lib/chromium/chromium") if Path(p).is_file()), None
-)
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--hide-scrollbars",
-)
-
-if CHROMIUM is None or not Path(CHROMEDRIVER).is_file():
-    pytest.skip(
-        "needs Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver",
-        allow_module_level=True,
-    )
+if MISSING is not None:
+    pytest.skip(MISSING, allow_module_level=True)
 webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium: pip install selenium")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 
@@ -61,13 +35,7 @@ return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0;
 
 @pytest.fixture(scope="module")
 def book() -> AgreementBook:
-    rules = RulesOnly()
-    built = AgreementBook()
-    for name in FILES:
-        built.add(rules((ARTICLES / f"{name}.txt").read_text()), article_id=f"{name}.txt")
-    for article_id, text in CONTRADICTION.items():
-        built.add(rules(text), article_id=article_id)
-    return built
+    return page_book()
 
 
 @pytest.fixture
@@ -80,20 +48,8 @@ def page_url(book: AgreementBook, tmp_path: Path) -> str:
 @pytest.fixture
 def driver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WebDriver]:
     monkeypatch.setenv("SE_OFFLINE", "true")  # belt and braces: no Selenium Manager downloads
-    options = webdriver.ChromeOptions()
-    assert CHROMIUM is not None
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
-    options.add_argument("--window-size=900,520")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = Service(executable_path=CHROMEDRIVER, log_output=subprocess.DEVNULL)
-    browser = webdriver.Chrome(service=service, options=options)
-    try:
+    with chrome(tmp_path / "profile", console_log=True) as browser:
         yield browser
-    finally:
-        browser.quit()
 
 
 def console_errors(driver: WebDriver) -> list[str]:

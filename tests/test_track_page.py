@@ -10,18 +10,13 @@ import base64
 import hashlib
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
-from tracking_passages import CONTRADICTION
+from tracking_passages import CONTRADICTION, PAGE_FILES, page_book
 
 from pactlens._eval.baseline import RulesOnly
 from pactlens.tracking import AgreementBook
 from pactlens.tracking.page import render_book, render_fragment
-
-ARTICLES = Path(__file__).resolve().parent / "gold" / "tracking" / "articles"
-#: Records with several events; CONTRADICTION adds one conflict left open.
-FILES = ("t03", "t04", "t05", "t08", "t10", "t14", "t18", "t21", "t37", "t38")
 
 HOSTILE_TITLE = 'Tariff cut 5 < 7 & "quotes" <img src=x onerror=alert(1)> agreed'
 HOSTILE = f"""{HOSTILE_TITLE}
@@ -53,13 +48,7 @@ class Page(HTMLParser):
 
 @pytest.fixture(scope="module")
 def book() -> AgreementBook:
-    rules = RulesOnly()
-    built = AgreementBook()
-    for name in FILES:
-        built.add(rules((ARTICLES / f"{name}.txt").read_text()), article_id=f"{name}.txt")
-    for article_id, text in CONTRADICTION.items():
-        built.add(rules(text), article_id=article_id)
-    return built
+    return page_book()
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +106,7 @@ def test_page_has_a_section_per_record_and_an_item_per_event(book: AgreementBook
         current = record.timeline.index(record.event(record.current)) + 1
         assert re.search(rf'<li id="ev-{record.id}-{current}" class="[^"]*\bcurrent\b', page)
     assert f'<b id="n-agreements">{len(book)}</b>' in page
-    assert f'<b id="n-articles">{len(FILES) + len(CONTRADICTION)}</b>' in page
+    assert f'<b id="n-articles">{len(PAGE_FILES) + len(CONTRADICTION)}</b>' in page
 
 
 def test_conflicts_are_listed_and_their_events_marked(book: AgreementBook) -> None:
