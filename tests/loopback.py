@@ -30,6 +30,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -307,6 +308,7 @@ class Loopback:
         self.in_flight = 0
         self.max_in_flight = 0
         self.bodies: list[dict[str, Any]] = []
+        self.arrivals: list[float] = []  # time.monotonic() of each chat request
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -363,6 +365,7 @@ class Loopback:
         with self._lock:
             self.requests = self.completions = self.faults = self.max_in_flight = 0
             self.bodies.clear()
+            self.arrivals.clear()
 
     # -- called from handler threads ---------------------------------------------------
 
@@ -375,6 +378,7 @@ class Loopback:
     ) -> tuple[int, dict[str, str], dict[str, Any] | str]:
         with self._lock:
             self.completions += 1
+            self.arrivals.append(time.monotonic())
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             if self.record:

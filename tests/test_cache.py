@@ -114,7 +114,7 @@ def test_a_planted_pickled_key_is_never_unpickled(tmp_path: Path) -> None:
 
     cache = SummaryCache(directory)
     with pytest.raises(ValueError, match="pickled key"):
-        list(cache._cache)  # iteration is the one diskcache path that decodes keys
+        list(cache.store.cache)  # iteration is the one diskcache path that decodes keys
     assert not marker.exists()
     cache.close()
 
@@ -139,7 +139,7 @@ def test_an_entry_that_is_not_text_is_a_miss(
 def test_only_text_can_be_stored(tmp_path: Path) -> None:
     cache = SummaryCache(tmp_path / "cache")
     with pytest.raises(TypeError, match="JSON text"):
-        cache._cache.set(K1, {"not": "text"})
+        cache.store.cache.set(K1, {"not": "text"})
     assert K1 not in cache
     cache.close()
 

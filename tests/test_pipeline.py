@@ -242,7 +242,7 @@ def test_corrupted_cache_entry_is_recomputed(seed_raw: str, tmp_path: Path) -> N
     s.summarise(seed_raw)
     key = s.cache_key(s.clean(seed_raw))
     assert s.cache is not None
-    s.cache._cache.set(key, '{"text": "tampered"')
+    s.cache.store.cache.set(key, '{"text": "tampered"')
     summary = s.summarise(seed_raw)
     assert summary.meta.cached is False and len(script.requests) == 2
 
@@ -257,7 +257,7 @@ def test_an_entry_planted_for_another_article_is_not_served(seed_raw: str, tmp_p
     other = s.summarise(other_raw)
     assert s.cache is not None
     key = s.cache_key(s.clean(seed_raw))
-    s.cache._cache.set(key, other.model_dump_json())  # the other article's summary, planted
+    s.cache.store.cache.set(key, other.model_dump_json())  # the other article's summary, planted
     summary = s.summarise(seed_raw)
     assert summary.meta.cached is False and len(script.requests) == 3
     assert "Ruritania" not in summary.text

@@ -13,8 +13,9 @@ from pactlens._resources import data_dir
 ROOT = Path(__file__).resolve().parents[1]
 
 
-#: The subpackages that hold the layers: modules, not API (README, "How the code is laid out").
-LAYERS = {"backend", "cli", "grounding", "lexicon", "render", "text", "tracking"}
+#: The subpackages that hold the layers: modules, not API (README, "How the code is laid out");
+#: and pactlens.ray, the cluster API, imported by name (it needs the [ray] extra).
+LAYERS = {"backend", "cli", "grounding", "lexicon", "render", "text", "tracking", "ray"}
 
 
 def test_all_is_exactly_the_public_names() -> None:

@@ -11,13 +11,14 @@ The whole public API is re-exported here. Everything else is internal: the
 README. The model-facing names (``Summariser``, ``summarise``, ``asummarise``, which need
 openai and instructor), ``evaluate`` and the tracker (``track``, ``open_book``,
 ``AgreementBook`` and its records) load on first use, so ``import pactlens`` stays
-light: cleaning, the models and the errors need neither.
+light: cleaning, the models and the errors need neither. ``pactlens.ray``
+(``summarise_dataset``, the ``[ray]`` extra) is imported by name when a cluster is used.
 """
 
 import typing as _typing
 
 from pactlens._batch import Ledger, Result
-from pactlens._config import Config, RetryPolicy
+from pactlens._config import Config, RateLimit, RetryPolicy
 from pactlens._errors import (
     BackendUnavailable,
     CacheError,
@@ -96,6 +97,7 @@ __all__ = [
     "Obligation",
     "PactlensError",
     "Party",
+    "RateLimit",
     "Representative",
     "Result",
     "RetryPolicy",

@@ -2,8 +2,10 @@
 
 ``Config()`` uses no environment at all; ``Config.from_env()`` reads
 ``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``PACTLENS_MODEL``, ``PACTLENS_CACHE_DIR``,
-``PACTLENS_BACKEND``, ``PACTLENS_MODEL_PATH``, ``PACTLENS_DATA_DIR`` and
-``PACTLENS_THREADS``, and explicit keyword arguments win over them. :func:`eval_data_dir`
+``PACTLENS_CACHE_URL``, ``PACTLENS_BACKEND``, ``PACTLENS_MODEL_PATH``,
+``PACTLENS_DATA_DIR``, ``PACTLENS_THREADS``, ``PACTLENS_REQUESTS_PER_MINUTE``,
+``PACTLENS_TOKENS_PER_MINUTE`` and ``PACTLENS_RATE_LIMIT_URL``, and explicit keyword
+arguments win over them. :func:`eval_data_dir`
 reads ``PACTLENS_EVAL_DATA`` for ``pactlens eval``.
 """
 
@@ -26,6 +28,7 @@ __all__ = [
     "EVAL_DATA_ENV",
     "Backend",
     "Config",
+    "RateLimit",
     "RetryPolicy",
     "default_cache_dir",
     "default_data_dir",
@@ -123,6 +126,45 @@ class RetryPolicy(BaseModel):
     max_total: float = Field(default=300.0, gt=0)
 
 
+#: The stores a cache or a shared rate limit can live in, besides a folder.
+_REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def _check_redis_url(url: str, what: str) -> None:
+    scheme = urllib.parse.urlsplit(url).scheme
+    if scheme not in _REDIS_SCHEMES:
+        raise ConfigError(
+            f"{what} {redact_url(url)!r} is not a Redis URL; expected something like "
+            "'redis://localhost:6379/0' (rediss:// and unix:// work too)"
+        )
+
+
+class RateLimit(BaseModel):
+    """A budget of requests and tokens per minute that every call waits on.
+
+    With ``url`` (a Redis URL) the budget is shared by every process and machine that
+    names the same URL and ``name``: a cluster stays under one API limit, and a server's
+    ``Retry-After`` pauses all of it. Without, it is kept in memory and shared by the
+    Summarisers of one process. ``name`` defaults to the endpoint and model, so two
+    models of one API keep separate budgets. Tokens are counted as the server counts
+    them before answering (the prompt's estimate plus ``max_output_tokens``), and what
+    the answer did not use is given back.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    requests_per_minute: float | None = Field(default=None, gt=0)
+    tokens_per_minute: float | None = Field(default=None, gt=0)
+    url: str | None = Field(default=None, description="redis://… to share the budget.")
+    name: str | None = Field(default=None, description="The budget's name; see above.")
+
+    @model_validator(mode="after")
+    def _check(self) -> RateLimit:
+        if self.url is not None:
+            _check_redis_url(self.url, "rate_limit.url")
+        return self
+
+
 class Config(BaseModel):
     """Everything that decides how an article is summarised.
 
@@ -151,6 +193,17 @@ class Config(BaseModel):
     mode: Mode = Field(default="auto", description="instructor mode; auto picks per backend.")
     cache: bool = True
     cache_dir: Path | None = Field(default=None, description="Defaults to ~/.cache/pactlens.")
+    cache_url: str | None = Field(
+        default=None,
+        description="A Redis URL (redis://host:6379/0) for a cache every worker shares, "
+        "instead of the cache folder; needs the [redis] extra.",
+    )
+    cache_ttl: float | None = Field(
+        default=None, gt=0, description="Seconds a cache entry is kept; None: until evicted."
+    )
+    rate_limit: RateLimit | None = Field(
+        default=None, description="Requests and tokens per minute for every model call."
+    )
     max_chars: int = Field(
         default=1_000_000,
         gt=0,
@@ -198,6 +251,10 @@ class Config(BaseModel):
             raise ConfigError("backend='local' serves its own model: leave base_url unset")
         if self.base_url is not None:
             _check_base_url(self.base_url)
+        if self.cache_url is not None:
+            _check_redis_url(self.cache_url, "cache_url")
+            if self.cache_dir is not None:
+                raise ConfigError("cache_dir and cache_url both set: the cache is one or the other")
         return self
 
     @classmethod
@@ -222,6 +279,7 @@ class Config(BaseModel):
             ("OPENAI_BASE_URL", "base_url"),
             ("PACTLENS_MODEL", "model"),
             ("PACTLENS_CACHE_DIR", "cache_dir"),
+            ("PACTLENS_CACHE_URL", "cache_url"),
             ("PACTLENS_BACKEND", "backend"),
             ("PACTLENS_MODEL_PATH", "model_path"),
             ("PACTLENS_DATA_DIR", "data_dir"),
@@ -229,6 +287,17 @@ class Config(BaseModel):
         ):
             if env.get(name):
                 values[field] = env[name]
+        limit = {
+            field: env[name]
+            for name, field in (
+                ("PACTLENS_REQUESTS_PER_MINUTE", "requests_per_minute"),
+                ("PACTLENS_TOKENS_PER_MINUTE", "tokens_per_minute"),
+                ("PACTLENS_RATE_LIMIT_URL", "url"),
+            )
+            if env.get(name)
+        }
+        if limit:
+            values["rate_limit"] = limit
         values.update(overrides)
         try:
             return cls(**values)

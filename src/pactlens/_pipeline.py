@@ -22,7 +22,7 @@ from instructor.core.exceptions import IncompleteOutputException, InstructorRetr
 
 from pactlens import _judge, _windowed
 from pactlens._batch import ArticleInput, Ledger, Result, asummarise_many, summarise_many
-from pactlens._cache import SummaryCache, cache_key
+from pactlens._cache import SummaryCache, cache_key, open_cache
 from pactlens._config import LOCAL_CONTEXT_TOKENS, Config
 from pactlens._errors import ConfigError, ExtractionError, InputError, LLMError
 from pactlens._extraction import Extraction, schema_hash
@@ -274,7 +274,7 @@ class Summariser:
             return None
         with self._lock:
             if self._cache is None:
-                self._cache = SummaryCache(self.config.resolved_cache_dir)
+                self._cache = open_cache(self.config)
             return self._cache
 
     def _start(self, article: str | Article) -> ArticleSummary | _Job:

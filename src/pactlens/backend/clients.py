@@ -1,7 +1,8 @@
 """The instructor clients a Summariser talks through, built once and only when needed.
 
 A client passed in (Azure, a proxy, a test transport) is used with the SDK's own retries
-off, since pactlens retries in one place; otherwise the pair is built for the configured
+off, since pactlens retries in one place (and without ``Config.rate_limit``, which lives in
+the transport of the clients pactlens builds); otherwise the pair is built for the configured
 backend (the local one starts the embedded model's server). Building lazily means a
 cache hit never starts a server or opens a connection.
 """
@@ -18,6 +19,7 @@ import openai
 from pactlens._config import Config, redact_url
 from pactlens._errors import ConfigError
 from pactlens.backend.deadline import AsyncDeadlineTransport, DeadlineTransport
+from pactlens.backend.ratelimit import AsyncRateLimitTransport, RateLimitTransport, limiter_for
 
 __all__ = ["MODES", "Clients"]
 
@@ -62,6 +64,11 @@ class Clients:
         if self.config.base_url:
             return redact_url(self.config.base_url)
         return self.backend
+
+    @property
+    def limit_name(self) -> str:
+        """The shared rate limit's default name: the endpoint and the model."""
+        return f"{self.endpoint}|{self.config.resolved_model}"
 
     @property
     def where(self) -> str:
@@ -126,11 +133,16 @@ class Clients:
             else:
                 kwargs = self._openai_kwargs()
                 # The deadline transports hold each request to its timeout as a whole,
-                # not per read (a server that drips bytes must not hang a call).
-                sync_http: Any = httpx.Client(transport=DeadlineTransport(), timeout=self.timeout)
-                async_http: Any = httpx.AsyncClient(
-                    transport=AsyncDeadlineTransport(), timeout=self.timeout
-                )
+                # not per read (a server that drips bytes must not hang a call); the rate
+                # limit, when set, waits before each request and settles after it.
+                sync: httpx.BaseTransport = DeadlineTransport()
+                async_: httpx.AsyncBaseTransport = AsyncDeadlineTransport()
+                if self.config.rate_limit is not None:
+                    limiter = limiter_for(self.config.rate_limit, self.limit_name)
+                    sync = RateLimitTransport(sync, limiter)
+                    async_ = AsyncRateLimitTransport(async_, limiter)
+                sync_http: Any = httpx.Client(transport=sync, timeout=self.timeout)
+                async_http: Any = httpx.AsyncClient(transport=async_, timeout=self.timeout)
                 self._pair = (
                     openai.OpenAI(**kwargs, http_client=sync_http),
                     openai.AsyncOpenAI(**kwargs, http_client=async_http),

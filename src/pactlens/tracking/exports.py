@@ -3,10 +3,9 @@ pandas DataFrame (``[dataframe]`` extra) and as Parquet (``[parquet]`` extra, py
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
-from pactlens._errors import ConfigError
+from pactlens._extras import need
 
 if TYPE_CHECKING:
     from pactlens.tracking.records import AgreementRecord
@@ -77,22 +76,15 @@ def to_rows(records: list[AgreementRecord]) -> list[dict[str, Any]]:
     return rows
 
 
-def _need(module: str, extra: str, what: str) -> Any:
-    try:
-        return importlib.import_module(module)
-    except ImportError as e:
-        raise ConfigError(f"{what} needs {module}: pip install 'pactlens[{extra}]'") from e
-
-
 def to_dataframe(records: list[AgreementRecord]) -> Any:
-    pandas = _need("pandas", "dataframe", "to_dataframe()")
+    pandas = need("pandas", "dataframe", "to_dataframe()")
     return pandas.DataFrame.from_records(to_rows(records), columns=list(ROW_COLUMNS))
 
 
 def to_parquet(records: list[AgreementRecord], path: str) -> None:
     """Write :func:`to_rows` to a Parquet file (pyarrow; pandas is not needed)."""
-    pyarrow = _need("pyarrow", "parquet", "to_parquet()")
-    parquet = _need("pyarrow.parquet", "parquet", "to_parquet()")
+    pyarrow = need("pyarrow", "parquet", "to_parquet()")
+    parquet = need("pyarrow.parquet", "parquet", "to_parquet()")
     rows = to_rows(records)
     table = pyarrow.Table.from_pylist(rows) if rows else pyarrow.table({c: [] for c in ROW_COLUMNS})
     parquet.write_table(table, path)
