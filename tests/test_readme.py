@@ -6,6 +6,7 @@ tests/test_cli.py (the ``pactlens`` commands).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from loopback import Loopback, fixed
+from redis_server import redis_server
 from test_pipeline import seed_answer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,16 +29,26 @@ def test_readme_has_python_blocks() -> None:
 
 @pytest.mark.parametrize("block", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
 def test_readme_python_block_runs(block: str, seed_raw: str, tmp_path: Path) -> None:
-    with Loopback(fixed(seed_answer(seed_raw))) as server:
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(Loopback(fixed(seed_answer(seed_raw))))
         env = server.environ(PACTLENS_CACHE_DIR=str(tmp_path / "cache"))
         env = {k: v for k, v in env.items() if not k.startswith("PACTLENS_REQUIRE")}
+        if "summarise_dataset" in block:  # the cluster block: its cache and limit in Redis
+            redis = stack.enter_context(redis_server())
+            del env["PACTLENS_CACHE_DIR"]
+            env.update(
+                PACTLENS_CACHE_URL=redis.url,
+                PACTLENS_RATE_LIMIT_URL=redis.url,
+                PACTLENS_REQUESTS_PER_MINUTE="6000",
+            )
+            env.pop("RAY_ADDRESS", None)
         done = subprocess.run(
             [sys.executable, "-c", block],
             cwd=ROOT,
             env=env,
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=180,
         )
     assert done.returncode == 0, done.stderr[-3000:]
 

@@ -183,6 +183,8 @@ def _load(item: object) -> str | Article:
         item = item[1]
     if isinstance(item, (str, Article)):
         return item
+    if item is None:
+        raise InputError("there is no text (None: a null cell or a missing value)")
     if isinstance(item, os.PathLike):
         path = Path(os.fspath(item))
         try:

@@ -39,6 +39,10 @@ examples:
   curl -s https://example.com/story | pactlens summarise - --format html --out story.html
   pactlens summarise a.txt --base-url http://localhost:11434/v1 --model qwen2.5:7b
   pactlens summarise a.txt --local                     the embedded local model
+  pactlens summarise corpus.parquet --text-column body --out summaries.parquet
+                                                       a table of articles, a row each
+  RAY_ADDRESS=ray://head:10001 pactlens summarise corpus.parquet --engine ray \
+      --workers 8 --cache-url redis://cache:6379/0 --out summaries.parquet
   pactlens clean page.html --format json               the cleaned text and its metadata
   pactlens schema --write schemas                      the JSON Schema of the output
   pactlens track news/ --db pacts.sqlite              follow agreements across articles
@@ -47,10 +51,13 @@ examples:
                                                        quality on annotated news
 
 environment:
-  OPENAI_API_KEY, OPENAI_BASE_URL, PACTLENS_MODEL, PACTLENS_CACHE_DIR and
-  PACTLENS_BACKEND are read; flags win over them. With neither a key nor a base URL,
-  the embedded local model is used: PACTLENS_THREADS sets its threads (1 is steadier on
-  a busy machine), PACTLENS_DATA_DIR where its weights are kept (one copy per user),
+  OPENAI_API_KEY, OPENAI_BASE_URL, PACTLENS_MODEL, PACTLENS_CACHE_DIR,
+  PACTLENS_CACHE_URL and PACTLENS_BACKEND are read; flags win over them.
+  PACTLENS_REQUESTS_PER_MINUTE and PACTLENS_TOKENS_PER_MINUTE set a rate limit for
+  every call, shared through Redis by every worker with PACTLENS_RATE_LIMIT_URL.
+  With neither a key nor a base URL, the embedded local model is used:
+  PACTLENS_THREADS sets its threads (1 is steadier on a busy machine),
+  PACTLENS_DATA_DIR where its weights are kept (one copy per user),
   PACTLENS_MODEL_PATH a GGUF of your own.
 
 exit status: 0 all articles summarised, 1 some failed, 2 usage error, 130 interrupted.
@@ -95,8 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "-f",
         "--format",
-        choices=["json", "jsonl", "md", "html"],
-        help="default: json for one article, jsonl for several",
+        choices=["json", "jsonl", "md", "html", "parquet"],
+        help="default: json for one article, jsonl for several; parquet for a Parquet "
+        "corpus written to --out FILE.parquet",
     )
     s.add_argument("-o", "--out", type=Path, metavar="PATH", help="default: stdout")
     add_backend_options(s)
@@ -115,6 +123,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     s.add_argument("--cache-dir", type=Path, metavar="DIR", help="default: ~/.cache/pactlens")
+    s.add_argument(
+        "--cache-url",
+        metavar="URL",
+        help="a Redis cache every worker shares (redis://host:6379/0) instead of --cache-dir",
+    )
+    table = s.add_argument_group("a Parquet corpus (PATH ending in .parquet)")
+    table.add_argument(
+        "--text-column", default="text", metavar="NAME", help="the articles (default: text)"
+    )
+    table.add_argument(
+        "--id-column",
+        metavar="NAME",
+        help="each row's id (default: a column named id, else the row's number)",
+    )
+    table.add_argument(
+        "--engine",
+        choices=["process", "ray"],
+        default="process",
+        help="process: this process (default); ray: Ray Data on $RAY_ADDRESS's cluster, "
+        "or a local Ray",
+    )
+    table.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="--engine ray: actors, each with --concurrency requests in flight (default: 1)",
+    )
     shown = s.add_mutually_exclusive_group()
     shown.add_argument(
         "--progress",

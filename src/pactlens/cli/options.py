@@ -49,5 +49,7 @@ def make_config(args: argparse.Namespace) -> Config:
     if args.no_cache:
         overrides["cache"] = False
     if args.cache_dir is not None:
-        overrides["cache_dir"] = args.cache_dir
+        overrides.update(cache_dir=args.cache_dir, cache_url=None)
+    if getattr(args, "cache_url", None):
+        overrides.update(cache_url=args.cache_url, cache_dir=None)
     return Config.from_env(**overrides)

@@ -16,7 +16,7 @@ from pactlens._batch import ArticleInput, Ledger, Result, summarise_many
 from pactlens._errors import CacheError, ConfigError
 from pactlens._models import ArticleSummary
 from pactlens._pipeline import Summariser
-from pactlens.cli import inputs, options
+from pactlens.cli import inputs, options, tables
 from pactlens.cli.options import UsageError, make_config
 
 __all__ = ["EXTENSIONS", "render", "run_summarise"]
@@ -33,6 +33,11 @@ def render(summary: ArticleSummary, fmt: str) -> str:
 
 
 def run_summarise(args: argparse.Namespace) -> int:
+    if tables.is_table(args.paths):
+        with _logging(quiet=args.quiet, verbose=args.verbose):
+            return tables.run_table(args, make_config(args))
+    if args.format == "parquet" or args.engine != "process":
+        raise UsageError("--format parquet and --engine ray are for a Parquet corpus (.parquet)")
     if args.out is None:
         options.stdout(", or pass --out FILE")  # before reading or sending anything
     entries = inputs.collect(args.paths)
