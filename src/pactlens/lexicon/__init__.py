@@ -29,6 +29,7 @@ __all__ = [
     "CALENDAR_WORDS",
     "CEASEFIRE_WORDS",
     "CHROME_LINES",
+    "CLAUSE_OPENERS",
     "COMPANY_WORDS",
     "DEFERRALS",
     "DEFINITE",
@@ -61,11 +62,13 @@ __all__ = [
     "ORGANISATIONS",
     "ORGANS",
     "ORG_WORDS",
+    "OTHER_SUBJECTS",
     "PLACE_NOUNS",
     "PLACE_PARTICLES",
     "PLURAL_SOURCES",
     "PRONOUN_ARGUMENTS",
     "QUALIFIED_HEADS",
+    "QUANTIFIERS",
     "QUOTE_CUES",
     "REPORTED_CUES",
     "ROLES",
@@ -149,6 +152,12 @@ JOINERS = _words("grammar", "joiners")
 NO_INVERSION = _words("grammar", "no_inversion")
 #: Capitalised words that open sentences: never a speaker on their own.
 SENTENCE_OPENERS = _words("grammar", "sentence_openers")
+#: Words opening an adverbial phrase before a clause's subject ("In July, …").
+CLAUSE_OPENERS = _words("grammar", "clause_openers")
+#: Words opening a noun phrase that names a source ("several groups", "63 percent").
+QUANTIFIERS = _words("grammar", "quantifiers")
+#: Subjects a speaker may be written as besides the subject pronouns: "it", "who".
+OTHER_SUBJECTS = _words("grammar", "other_subjects")
 
 # -- quotes ------------------------------------------------------------------------------
 
