@@ -9,24 +9,16 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pactlens import lexicon
 from pactlens._models import Span
 from pactlens.grounding.quotes import Quotation, sentence_index
+from pactlens.grounding.subjects import TOKEN, clause_subject
 from pactlens.text.normalise import is_blank, span_of
 
 __all__ = ["Attribution", "attribute"]
-
-_ABBREVIATED = "|".join(
-    sorted(w.capitalize() for w in lexicon.TITLE_ABBREVIATIONS | lexicon.NAME_ABBREVIATIONS)
-)
-_TOKEN = re.compile(
-    rf"(?:[A-Za-z]\.){{2,}}|(?:{_ABBREVIATED})\."
-    r"|[A-Z]\.(?= [A-Z])|\w+(?:['’-]\w+)*|[^\w\s]"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +56,15 @@ def _titley(w: str) -> bool:
 
 
 def _verb(w: str) -> bool:
-    return w.lower() in lexicon.QUOTE_CUES
+    return w[:1].islower() and w in lexicon.QUOTE_CUES
+
+
+def _verb_at(toks: Sequence[_Tok], k: int) -> bool:
+    """A cue word used as a verb: not "States", not "Mr. Obama's remarks"."""
+    before = toks[k - 1][2] if k else ""
+    return _verb(toks[k][2]) and not (
+        before.lower() in lexicon.DETERMINERS or before.endswith(("'s", "’s"))
+    )
 
 
 def _wordy(w: str) -> bool:
@@ -107,8 +107,12 @@ def _np_after(toks: Sequence[_Tok], v: int, hi: int) -> tuple[int, int] | None:
     i = start = v + 1
     if i < hi and toks[i][2].lower() in lexicon.SUBJECT_PRONOUNS:
         return i, i + 1
-    det = i < hi and toks[i][2].lower() in lexicon.DETERMINERS
+    det = i < hi and (toks[i][2].lower() in lexicon.DETERMINERS | lexicon.NUMBERS.keys())
     i += det
+    # "said 9/11 widow Terry Strada": a modifier or two before the name
+    lead = next((k for k in range(i, min(hi, i + 3)) if not _wordy(toks[k][2])), i)
+    if not det and lead > i and lead - i <= 2 and lead < hi and _namey(toks[lead][2]):
+        i = lead
     j = i
     while j < hi:
         w = toks[j][2]
@@ -116,16 +120,16 @@ def _np_after(toks: Sequence[_Tok], v: int, hi: int) -> tuple[int, int] | None:
         if not (_namey(w) or _titley(w) or inner):
             break
         j += 1
-    while j == i and det and j < hi and j - i < 3 and _wordy(toks[j][2]):
-        j += 1
+    while det and j < hi and j - i < 3 and toks[j][2].islower() and _wordy(toks[j][2]):
+        j += 1  # "the spokesman", "one Democratic source"
     if j == i and i < hi and toks[i][2].lower() in lexicon.GROUPS:
         j = i + 1
     return (start, j) if j > i else None
 
 
 def _subject(toks: Sequence[_Tok], lo: int, hi: int) -> tuple[int, int] | None:
-    """The name or pronoun a sentence opens with (the speaker of a later "…, saying")."""
-    np = _np_after(toks, lo - 1, hi)
+    """The subject a sentence opens with (the speaker of a later "…, saying")."""
+    np = clause_subject(toks, lo, hi)
     return np if np and toks[np[1] - 1][2].lower() not in lexicon.DETERMINERS else None
 
 
@@ -257,7 +261,7 @@ def _find_cue(toks: Sequence[_Tok], before: range, after: range, opens: int) -> 
     first token of its sentence when ``before`` starts there, else -1."""
     if cue := _after_cue(toks, after):
         return cue
-    verbs = [k for k in before if _verb(toks[k][2])]
+    verbs = [k for k in before if _verb_at(toks, k)]
     close = verbs and verbs[-1] >= before.stop - 8
     if close and (np := _speaker_of(toks, verbs[-1], before, opens)):
         return verbs[-1], np, "before"
@@ -266,7 +270,7 @@ def _find_cue(toks: Sequence[_Tok], before: range, after: range, opens: int) -> 
         if according and (np := _np_after(toks, k + 1, before.stop)):
             return k, np, "according"
     near = sorted([*before, *after], key=lambda k: abs(k - before.stop))
-    for v in (k for k in near if _verb(toks[k][2])):
+    for v in (k for k in near if _verb_at(toks, k)):
         if np := _speaker_of(toks, v, before if v < before.stop else after, opens):
             return v, np, "sentence"
     return None
@@ -280,7 +284,7 @@ def attribute(text: str, quotes: Sequence[Quotation]) -> list[Attribution]:
     before (``speaker_span`` keeps the mention as written). A quote with no cue inherits
     from the quote it continues, or from the attributed quote just before it.
     """
-    toks: list[_Tok] = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    toks: list[_Tok] = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
     starts = [t[0] for t in toks]
     people = _People(text, toks, quotes)
     sentences = sentence_index(text)

@@ -162,7 +162,8 @@ def _mixed_speaker(
     Republicans to “vote…”"), so the verb's subject is taken instead, as written."""
     cue, mention = attribution.cue_span, attribution.speaker_span
     by_rule = f"rule:{attribution.method}" if attribution.speaker else None
-    if mention is not None and (cue is None or mention.end <= cue.start):
+    hanging = cue is not None and cue.text.endswith("ing")  # "…, saying": not the object
+    if mention is not None and (cue is None or mention.end <= cue.start) and not hanging:
         return attribution.speaker, mention, by_rule
     subject = subject_of(text, sentence, cue.start if cue is not None else None)
     if subject is None:
