@@ -8,12 +8,12 @@ with no cue inherits the speaker of the quote it continues.
 from __future__ import annotations
 
 import bisect
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pactlens import lexicon
 from pactlens._models import Span
+from pactlens.grounding.people import People, name_of, namey, titley
 from pactlens.grounding.quotes import Quotation, sentence_index
 from pactlens.grounding.subjects import TOKEN, clause_subject
 from pactlens.text.normalise import is_blank, span_of
@@ -40,19 +40,9 @@ class Attribution:
 
 
 _Tok = tuple[int, int, str]
+#: Who may stand for a speaker: he, she, they, we, I, and "it" (a body), "who".
+_PRONOUNS = lexicon.SUBJECT_PRONOUNS | lexicon.OTHER_SUBJECTS
 _Cue = tuple[int, tuple[int, int], str]
-
-
-def _namey(w: str) -> bool:
-    return (
-        w[:1].isupper()
-        and w.lower() not in lexicon.STOP_WORDS
-        and w.lower() not in lexicon.CALENDAR_WORDS
-    )
-
-
-def _titley(w: str) -> bool:
-    return w.lower() in lexicon.TITLES
 
 
 def _verb(w: str) -> bool:
@@ -82,13 +72,13 @@ def _np_before(toks: Sequence[_Tok], v: int, lo: int) -> tuple[int, int] | None:
         j -= 1
     if j == lo:
         return None
-    if toks[j - 1][2].lower() in lexicon.SUBJECT_PRONOUNS:
+    if toks[j - 1][2].lower() in _PRONOUNS:
         return j - 1, j
     i = j
     while i > lo:
         w = toks[i - 1][2]
-        inner = w in lexicon.NAME_PARTICLES and i < j and i - 1 > lo and _namey(toks[i - 2][2])
-        if not (_namey(w) or _titley(w) or inner):
+        inner = w in lexicon.NAME_PARTICLES and i < j and i - 1 > lo and namey(toks[i - 2][2])
+        if not (namey(w) or titley(w) or inner):
             break
         i -= 1
     if i == j:
@@ -105,19 +95,19 @@ def _np_before(toks: Sequence[_Tok], v: int, lo: int) -> tuple[int, int] | None:
 def _np_after(toks: Sequence[_Tok], v: int, hi: int) -> tuple[int, int] | None:
     """The speaker just after verb ``v`` ("said Putin", "said the spokesman")."""
     i = start = v + 1
-    if i < hi and toks[i][2].lower() in lexicon.SUBJECT_PRONOUNS:
+    if i < hi and toks[i][2].lower() in _PRONOUNS:
         return i, i + 1
     det = i < hi and (toks[i][2].lower() in lexicon.DETERMINERS | lexicon.NUMBERS.keys())
     i += det
     # "said 9/11 widow Terry Strada": a modifier or two before the name
     lead = next((k for k in range(i, min(hi, i + 3)) if not _wordy(toks[k][2])), i)
-    if not det and lead > i and lead - i <= 2 and lead < hi and _namey(toks[lead][2]):
+    if not det and lead > i and lead - i <= 2 and lead < hi and namey(toks[lead][2]):
         i = lead
     j = i
     while j < hi:
         w = toks[j][2]
-        inner = w in lexicon.NAME_PARTICLES and j > i and j + 1 < hi and _namey(toks[j + 1][2])
-        if not (_namey(w) or _titley(w) or inner):
+        inner = w in lexicon.NAME_PARTICLES and j > i and j + 1 < hi and namey(toks[j + 1][2])
+        if not (namey(w) or titley(w) or inner):
             break
         j += 1
     while det and j < hi and j - i < 3 and toks[j][2].islower() and _wordy(toks[j][2]):
@@ -144,73 +134,6 @@ def _skip_aside(toks: Sequence[_Tok], j: int, hi: int) -> int:
     return j
 
 
-def _name_of(words: Sequence[str]) -> tuple[str, bool]:
-    """The name in a mention (titles and possessors dropped), and whether it is a person."""
-    cut = max((k + 1 for k, w in enumerate(words[:-1]) if w.endswith(("'s", "’s"))), default=0)
-    for part in (words[cut:], words) if cut else (words,):
-        t = max((k for k, w in enumerate(part) if _titley(w)), default=-1)
-        name = part[t + 1 :]
-        if name and all(_namey(w) or w in lexicon.NAME_PARTICLES for w in name):
-            person = (t >= 0 or len(name) >= 2) and name[-1].lower() not in lexicon.NOT_PERSON
-            return " ".join(name), person
-    return " ".join(words), False
-
-
-_NONE: tuple[list[int], list[list[str]]] = ([], [])
-
-
-class _People:
-    """Names met so far in an article, for turning "Putin" or "he" into "Vladimir Putin"."""
-
-    def __init__(self, text: str, toks: Sequence[_Tok], quotes: Sequence[Quotation]) -> None:
-        #: Full names by their last (-1) and first (0) word: positions and names, in order.
-        self.full: dict[tuple[int, str], tuple[list[int], list[list[str]]]] = {}
-        self.mentions: list[tuple[int, str]] = []
-        inside = sorted((q.open, q.close) for q in quotes)
-        opens = [o for o, _ in inside]
-        reach = list(itertools.accumulate((c for _, c in inside), max))  # furthest close
-        run: list[_Tok] = []
-        for tok in [*toks, (len(text) + 1, len(text) + 1, ".")]:
-            joined = run and text[run[-1][1] : tok[0]] == " "
-            if (_namey(tok[2]) or _titley(tok[2]) or tok[2] in lexicon.NAME_PARTICLES) and (
-                joined or not run
-            ):
-                run.append(tok)
-                continue
-            if run:  # quoted: any(o < start < c for o, c in inside)
-                k = bisect.bisect_left(opens, run[0][0])
-                self._add(run, bool(k) and reach[k - 1] > run[0][0])
-            run = [tok] if _namey(tok[2]) or _titley(tok[2]) else []
-
-    def _add(self, run: Sequence[_Tok], quoted: bool) -> None:
-        name, person = _name_of([w for _, _, w in run])
-        if person and " " in name:
-            words = name.split()
-            for k in (-1, 0):
-                positions, names = self.full.setdefault((k, words[k]), ([], []))
-                positions.append(run[0][0])
-                names.append(words)
-        resolved = self.resolve(name, run[0][0])
-        if not quoted and (person or resolved != name):
-            self.mentions.append((run[0][0], resolved))
-
-    def resolve(self, name: str, pos: int) -> str:
-        if " " in name:
-            return name
-        for k in (-1, 0):  # the latest full name before ``pos`` ending, else starting, so
-            positions, names = self.full.get((k, name), _NONE)
-            latest = bisect.bisect_left(positions, pos) - 1
-            if latest >= 0:
-                return " ".join(names[latest])
-        return name
-
-    def pronoun(self, pos: int, sentence: int) -> str | None:
-        """He or she: the first person named earlier in the sentence, else the latest."""
-        k = bisect.bisect_left(self.mentions, (pos, ""))
-        first = bisect.bisect_left(self.mentions, (sentence, ""))
-        return self.mentions[first if first < k else k - 1][1] if k else None
-
-
 def _after_cue(toks: Sequence[_Tok], after: range) -> _Cue | None:
     """“…,” Putin said / said Putin / he told reporters / Flynn, an aide, said / ― Name."""
     k = next((k for k in after if toks[k][2] not in ",-—–―:"), None)
@@ -227,7 +150,7 @@ def _after_cue(toks: Sequence[_Tok], after: range) -> _Cue | None:
     while (
         end < after.stop
         and end - k < 6
-        and (_wordy(toks[end][2]) or toks[end][2] in lexicon.DETERMINERS)
+        and (_wordy(toks[end][2]) or toks[end][2].lower() in lexicon.DETERMINERS | _PRONOUNS)
     ):
         end += 1
     j = _skip_aside(toks, end, after.stop)
@@ -286,7 +209,7 @@ def attribute(text: str, quotes: Sequence[Quotation]) -> list[Attribution]:
     """
     toks: list[_Tok] = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
     starts = [t[0] for t in toks]
-    people = _People(text, toks, quotes)
+    people = People(text, toks, quotes)
     sentences = sentence_index(text)
     top = sorted((q for q in quotes if not (q.depth or q.scare)), key=lambda q: q.open)
     place: dict[Quotation, int] = {}  # top.index(q): the first equal one
@@ -317,13 +240,10 @@ def attribute(text: str, quotes: Sequence[Quotation]) -> list[Attribution]:
         if cue is not None:
             v, (i, j), method = cue
             mention = span_of(text, toks[i][0], toks[j - 1][1])
-            name = _name_of([w for _, _, w in toks[i:j]])[0]
-            who: str | None = name
-            if name.lower() in lexicon.SUBJECT_PRONOUNS:
-                he_she = name.lower() in ("he", "she")
-                who = people.pronoun(mention.start, sentence) if he_she else None
-            who = people.resolve(who, mention.start) if who else None
-            if who and who == name and all(_namey(w) for w in who.split()):
+            words = [w for _, _, w in toks[i:j]]
+            name = name_of(words)[0]
+            who = people.speaker(words, mention.start, sentence)
+            if who and who == name and all(namey(w) for w in who.split()):
                 bisect.insort(people.mentions, (mention.start, who))  # a speaker is a person
             end = toks[v + 1][1] if method == "according" else toks[v][1]
             cue_span = span_of(text, toks[v][0], end)

@@ -172,7 +172,7 @@ def clause_subject(toks: Sequence[Tok], lo: int, hi: int) -> tuple[int, int] | N
             continue
         opener = (
             low in lexicon.CLAUSE_OPENERS
-            or _timey(w)
+            or low in lexicon.CALENDAR_WORDS
             or (_capital(w) and low.endswith(("ing", "ed")) and low not in _PRONOUNS)
         )
         if not opener:

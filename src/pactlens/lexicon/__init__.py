@@ -83,6 +83,7 @@ __all__ = [
     "THIRD_PERSON",
     "TITLES",
     "TITLE_ABBREVIATIONS",
+    "TITLE_FORMS",
     "TITLE_LEAD",
     "TOPICS",
     "TRADE_WORDS",
@@ -125,6 +126,8 @@ NAME_ABBREVIATIONS = _words("people", "name_abbreviations")
 #: Titles and offices before a name, lowercase; abbreviated ones with and without a dot.
 TITLES = _words("people", "titles") | TITLE_ABBREVIATIONS | {f"{t}." for t in TITLE_ABBREVIATIONS}
 #: Offices as a representative's role is displayed ("Prime Minister").
+#: What an abbreviated title stands for ("sen" -> "senator").
+TITLE_FORMS: dict[str, str] = dict(_DATA["people"]["title_forms"])
 ROLES: tuple[str, ...] = tuple(_DATA["people"]["roles"])
 #: Third-person subject pronouns (he, she, they): a speaker named earlier.
 THIRD_PERSON = _words("people", "third_person")
