@@ -126,3 +126,46 @@ def test_people_resolve_who_to_the_person_just_named() -> None:
     people = People(text, tokens(text), [])
     assert people.speaker(["who"], text.index("who"), 0) == "Mitch Lorne"
     assert people.speaker(["they"], text.index("who"), 0) is None
+
+
+def test_a_said_that_clause_is_what_follows_the_verb() -> None:
+    (st,) = statements("Lena Dahl said that the council had approved the budget.")
+    assert st.kind == "indirect" and st.speaker == "Lena Dahl"
+    assert st.text == "the council had approved the budget."
+
+
+def test_a_speaker_after_the_clause_is_found() -> None:
+    (st,) = statements("Valdoria rejected the proposal on Friday, officials said.")
+    assert st.kind == "indirect" and st.speaker == "officials"
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker", "content"),
+    [
+        (
+            "According to the report, the council approved the budget in May.",
+            "the report",
+            "the council approved the budget in May.",
+        ),
+        (
+            "According to two aides, the senator plans to run again.",
+            "two aides",
+            "the senator plans to run again.",
+        ),
+    ],
+)
+def test_according_to_a_source_that_opens_the_sentence(
+    body: str, speaker: str, content: str
+) -> None:
+    (st,) = statements(body)
+    assert st.kind == "indirect" and st.speaker == speaker and st.text == content
+
+
+def test_a_stance_is_a_reported_statement() -> None:
+    (st,) = statements("A union of flight attendants endorsed Ilan Voss for mayor on Thursday.")
+    assert st.kind == "indirect" and mention(st) == "A union of flight attendants"
+
+
+def test_the_outer_speaker_of_a_nested_attribution_is_kept() -> None:
+    (st,) = statements("Mara Lind said Voss believes the tax plan is a mistake.")
+    assert st.speaker == "Mara Lind" and st.text == "Voss believes the tax plan is a mistake."

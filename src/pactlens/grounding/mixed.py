@@ -130,6 +130,13 @@ def reported_clause(text: str, sentence: Span, speaker: Span | None, cue: str | 
         after = _TOLD_THAT if cue.casefold() in _TELLING else _AFTER_CUE
         start = after.match(body, found.end()).end()  # type: ignore[union-attr]
         end = len(body)
+    elif found.start() <= _LEAD < at and cue.casefold() == "according to":
+        # "According to X, …": what follows the source
+        comma = body.find(",", at + len(speaker.text))
+        if comma < 0 or comma - (at + len(speaker.text)) > _NEAR:
+            return whole
+        start = comma + 1 + len(body[comma + 1 :]) - len(body[comma + 1 :].lstrip())
+        end = len(body)
     elif found.start() < at and (
         len(body.rstrip(" .!?")) - max(found.end(), at + len(speaker.text)) <= _TAIL
     ):

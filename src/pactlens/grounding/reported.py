@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from pactlens import lexicon
 from pactlens._models import Span
-from pactlens.grounding.subjects import subject_of_verb, tokens
+from pactlens.grounding.subjects import clause_subject, subject_of_verb, tokens
 
 __all__ = [
     "CUE_WORDS",
@@ -110,6 +110,10 @@ def cue_attribution(sentence: str) -> tuple[tuple[int, int] | None, tuple[int, i
         return None
     if according is not None and (not cues or according.start() < cues[0].start()):
         where = (according.start(), according.end())
+        toks = tokens(plain, where[1])
+        source = clause_subject(toks, 0, min(len(toks), 8))  # "according to two aides"
+        if source is not None and source[0] == 0:
+            return (toks[source[0]][0], toks[source[1] - 1][1]), where
         names = names_in(plain, where[1], where[1] + 60)[:1]
         return (names[0] if names else None), where
     toks = tokens(plain)

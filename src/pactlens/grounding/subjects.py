@@ -195,7 +195,7 @@ def clause_subject(toks: Sequence[Tok], lo: int, hi: int) -> tuple[int, int] | N
             if w.endswith(("'s", "’s")) and k < hi and _noun(toks[k][2]):
                 k += 1  # "Trump's campaign"
                 break
-        elif k > i and _noun(w) and w.islower() and _quantifier(toks[i][2]):
+        elif k > i and w.islower() and _quantifier(toks[i][2]) and (_noun(w) or k == j):
             k += 1
         else:
             break

@@ -113,7 +113,7 @@ REPORTED_CUES = SPEECH_VERBS | _words("speech", "reported_cues")
 #: Belief and intention verbs ("thinks", "plans"): attribution in PolNeAR's broad sense.
 BELIEF_VERBS = _words("speech", "belief")
 #: Verbs by which a source reports a finding or a stand ("a poll shows").
-STANCE_VERBS = _words("speech", "stance")
+STANCE_VERBS = _words("speech", "stance") | _words("speech", "stance_more")
 #: Words that make a closing line reported speech rather than a publisher's blurb.
 BLURB_EXCEPTIONS: tuple[str, ...] = tuple(_DATA["speech"]["blurb_exceptions"])
 
