@@ -2,6 +2,8 @@
 the model's answer into a summary whose every span slices back. Pure, no I/O, no client.
 
 :mod:`.quotes` (quotations and sentences), :mod:`.attribution` (who said each quotation),
+:mod:`.subjects` (a reporting verb's subject), :mod:`.people` (speakers resolved across
+the article),
 :mod:`.utterances` (quotations the text interrupts, as one), :mod:`.injection` (text
 addressed to AI systems), :mod:`.statements` (who said what),
 :mod:`.reported` (reported speech by rule), :mod:`.agreements` (agreements, their status

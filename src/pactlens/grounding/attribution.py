@@ -8,25 +8,17 @@ with no cue inherits the speaker of the quote it continues.
 from __future__ import annotations
 
 import bisect
-import itertools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pactlens import lexicon
 from pactlens._models import Span
+from pactlens.grounding.people import People, name_of, namey, titley
 from pactlens.grounding.quotes import Quotation, sentence_index
+from pactlens.grounding.subjects import TOKEN, clause_subject
 from pactlens.text.normalise import is_blank, span_of
 
 __all__ = ["Attribution", "attribute"]
-
-_ABBREVIATED = "|".join(
-    sorted(w.capitalize() for w in lexicon.TITLE_ABBREVIATIONS | lexicon.NAME_ABBREVIATIONS)
-)
-_TOKEN = re.compile(
-    rf"(?:[A-Za-z]\.){{2,}}|(?:{_ABBREVIATED})\."
-    r"|[A-Z]\.(?= [A-Z])|\w+(?:['’-]\w+)*|[^\w\s]"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,23 +40,21 @@ class Attribution:
 
 
 _Tok = tuple[int, int, str]
+#: Who may stand for a speaker: he, she, they, we, I, and "it" (a body), "who".
+_PRONOUNS = lexicon.SUBJECT_PRONOUNS | lexicon.OTHER_SUBJECTS
 _Cue = tuple[int, tuple[int, int], str]
 
 
-def _namey(w: str) -> bool:
-    return (
-        w[:1].isupper()
-        and w.lower() not in lexicon.STOP_WORDS
-        and w.lower() not in lexicon.CALENDAR_WORDS
-    )
-
-
-def _titley(w: str) -> bool:
-    return w.lower() in lexicon.TITLES
-
-
 def _verb(w: str) -> bool:
-    return w.lower() in lexicon.QUOTE_CUES
+    return w[:1].islower() and w in lexicon.QUOTE_CUES
+
+
+def _verb_at(toks: Sequence[_Tok], k: int) -> bool:
+    """A cue word used as a verb: not "States", not "Mr. Obama's remarks"."""
+    before = toks[k - 1][2] if k else ""
+    return _verb(toks[k][2]) and not (
+        before.lower() in lexicon.DETERMINERS or before.endswith(("'s", "’s"))
+    )
 
 
 def _wordy(w: str) -> bool:
@@ -82,13 +72,13 @@ def _np_before(toks: Sequence[_Tok], v: int, lo: int) -> tuple[int, int] | None:
         j -= 1
     if j == lo:
         return None
-    if toks[j - 1][2].lower() in lexicon.SUBJECT_PRONOUNS:
+    if toks[j - 1][2].lower() in _PRONOUNS:
         return j - 1, j
     i = j
     while i > lo:
         w = toks[i - 1][2]
-        inner = w in lexicon.NAME_PARTICLES and i < j and i - 1 > lo and _namey(toks[i - 2][2])
-        if not (_namey(w) or _titley(w) or inner):
+        inner = w in lexicon.NAME_PARTICLES and i < j and i - 1 > lo and namey(toks[i - 2][2])
+        if not (namey(w) or titley(w) or inner):
             break
         i -= 1
     if i == j:
@@ -105,27 +95,31 @@ def _np_before(toks: Sequence[_Tok], v: int, lo: int) -> tuple[int, int] | None:
 def _np_after(toks: Sequence[_Tok], v: int, hi: int) -> tuple[int, int] | None:
     """The speaker just after verb ``v`` ("said Putin", "said the spokesman")."""
     i = start = v + 1
-    if i < hi and toks[i][2].lower() in lexicon.SUBJECT_PRONOUNS:
+    if i < hi and toks[i][2].lower() in _PRONOUNS:
         return i, i + 1
-    det = i < hi and toks[i][2].lower() in lexicon.DETERMINERS
+    det = i < hi and (toks[i][2].lower() in lexicon.DETERMINERS | lexicon.NUMBERS.keys())
     i += det
+    # "said 9/11 widow Terry Strada": a modifier or two before the name
+    lead = next((k for k in range(i, min(hi, i + 3)) if not _wordy(toks[k][2])), i)
+    if not det and lead > i and lead - i <= 2 and lead < hi and namey(toks[lead][2]):
+        i = lead
     j = i
     while j < hi:
         w = toks[j][2]
-        inner = w in lexicon.NAME_PARTICLES and j > i and j + 1 < hi and _namey(toks[j + 1][2])
-        if not (_namey(w) or _titley(w) or inner):
+        inner = w in lexicon.NAME_PARTICLES and j > i and j + 1 < hi and namey(toks[j + 1][2])
+        if not (namey(w) or titley(w) or inner):
             break
         j += 1
-    while j == i and det and j < hi and j - i < 3 and _wordy(toks[j][2]):
-        j += 1
+    while det and j < hi and j - i < 3 and toks[j][2].islower() and _wordy(toks[j][2]):
+        j += 1  # "the spokesman", "one Democratic source"
     if j == i and i < hi and toks[i][2].lower() in lexicon.GROUPS:
         j = i + 1
     return (start, j) if j > i else None
 
 
 def _subject(toks: Sequence[_Tok], lo: int, hi: int) -> tuple[int, int] | None:
-    """The name or pronoun a sentence opens with (the speaker of a later "…, saying")."""
-    np = _np_after(toks, lo - 1, hi)
+    """The subject a sentence opens with (the speaker of a later "…, saying")."""
+    np = clause_subject(toks, lo, hi)
     return np if np and toks[np[1] - 1][2].lower() not in lexicon.DETERMINERS else None
 
 
@@ -138,73 +132,6 @@ def _skip_aside(toks: Sequence[_Tok], j: int, hi: int) -> int:
     while j < hi and _skippable(toks[j][2]):
         j += 1
     return j
-
-
-def _name_of(words: Sequence[str]) -> tuple[str, bool]:
-    """The name in a mention (titles and possessors dropped), and whether it is a person."""
-    cut = max((k + 1 for k, w in enumerate(words[:-1]) if w.endswith(("'s", "’s"))), default=0)
-    for part in (words[cut:], words) if cut else (words,):
-        t = max((k for k, w in enumerate(part) if _titley(w)), default=-1)
-        name = part[t + 1 :]
-        if name and all(_namey(w) or w in lexicon.NAME_PARTICLES for w in name):
-            person = (t >= 0 or len(name) >= 2) and name[-1].lower() not in lexicon.NOT_PERSON
-            return " ".join(name), person
-    return " ".join(words), False
-
-
-_NONE: tuple[list[int], list[list[str]]] = ([], [])
-
-
-class _People:
-    """Names met so far in an article, for turning "Putin" or "he" into "Vladimir Putin"."""
-
-    def __init__(self, text: str, toks: Sequence[_Tok], quotes: Sequence[Quotation]) -> None:
-        #: Full names by their last (-1) and first (0) word: positions and names, in order.
-        self.full: dict[tuple[int, str], tuple[list[int], list[list[str]]]] = {}
-        self.mentions: list[tuple[int, str]] = []
-        inside = sorted((q.open, q.close) for q in quotes)
-        opens = [o for o, _ in inside]
-        reach = list(itertools.accumulate((c for _, c in inside), max))  # furthest close
-        run: list[_Tok] = []
-        for tok in [*toks, (len(text) + 1, len(text) + 1, ".")]:
-            joined = run and text[run[-1][1] : tok[0]] == " "
-            if (_namey(tok[2]) or _titley(tok[2]) or tok[2] in lexicon.NAME_PARTICLES) and (
-                joined or not run
-            ):
-                run.append(tok)
-                continue
-            if run:  # quoted: any(o < start < c for o, c in inside)
-                k = bisect.bisect_left(opens, run[0][0])
-                self._add(run, bool(k) and reach[k - 1] > run[0][0])
-            run = [tok] if _namey(tok[2]) or _titley(tok[2]) else []
-
-    def _add(self, run: Sequence[_Tok], quoted: bool) -> None:
-        name, person = _name_of([w for _, _, w in run])
-        if person and " " in name:
-            words = name.split()
-            for k in (-1, 0):
-                positions, names = self.full.setdefault((k, words[k]), ([], []))
-                positions.append(run[0][0])
-                names.append(words)
-        resolved = self.resolve(name, run[0][0])
-        if not quoted and (person or resolved != name):
-            self.mentions.append((run[0][0], resolved))
-
-    def resolve(self, name: str, pos: int) -> str:
-        if " " in name:
-            return name
-        for k in (-1, 0):  # the latest full name before ``pos`` ending, else starting, so
-            positions, names = self.full.get((k, name), _NONE)
-            latest = bisect.bisect_left(positions, pos) - 1
-            if latest >= 0:
-                return " ".join(names[latest])
-        return name
-
-    def pronoun(self, pos: int, sentence: int) -> str | None:
-        """He or she: the first person named earlier in the sentence, else the latest."""
-        k = bisect.bisect_left(self.mentions, (pos, ""))
-        first = bisect.bisect_left(self.mentions, (sentence, ""))
-        return self.mentions[first if first < k else k - 1][1] if k else None
 
 
 def _after_cue(toks: Sequence[_Tok], after: range) -> _Cue | None:
@@ -223,7 +150,7 @@ def _after_cue(toks: Sequence[_Tok], after: range) -> _Cue | None:
     while (
         end < after.stop
         and end - k < 6
-        and (_wordy(toks[end][2]) or toks[end][2] in lexicon.DETERMINERS)
+        and (_wordy(toks[end][2]) or toks[end][2].lower() in lexicon.DETERMINERS | _PRONOUNS)
     ):
         end += 1
     j = _skip_aside(toks, end, after.stop)
@@ -257,7 +184,7 @@ def _find_cue(toks: Sequence[_Tok], before: range, after: range, opens: int) -> 
     first token of its sentence when ``before`` starts there, else -1."""
     if cue := _after_cue(toks, after):
         return cue
-    verbs = [k for k in before if _verb(toks[k][2])]
+    verbs = [k for k in before if _verb_at(toks, k)]
     close = verbs and verbs[-1] >= before.stop - 8
     if close and (np := _speaker_of(toks, verbs[-1], before, opens)):
         return verbs[-1], np, "before"
@@ -266,7 +193,7 @@ def _find_cue(toks: Sequence[_Tok], before: range, after: range, opens: int) -> 
         if according and (np := _np_after(toks, k + 1, before.stop)):
             return k, np, "according"
     near = sorted([*before, *after], key=lambda k: abs(k - before.stop))
-    for v in (k for k in near if _verb(toks[k][2])):
+    for v in (k for k in near if _verb_at(toks, k)):
         if np := _speaker_of(toks, v, before if v < before.stop else after, opens):
             return v, np, "sentence"
     return None
@@ -280,9 +207,9 @@ def attribute(text: str, quotes: Sequence[Quotation]) -> list[Attribution]:
     before (``speaker_span`` keeps the mention as written). A quote with no cue inherits
     from the quote it continues, or from the attributed quote just before it.
     """
-    toks: list[_Tok] = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    toks: list[_Tok] = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
     starts = [t[0] for t in toks]
-    people = _People(text, toks, quotes)
+    people = People(text, toks, quotes)
     sentences = sentence_index(text)
     top = sorted((q for q in quotes if not (q.depth or q.scare)), key=lambda q: q.open)
     place: dict[Quotation, int] = {}  # top.index(q): the first equal one
@@ -313,13 +240,10 @@ def attribute(text: str, quotes: Sequence[Quotation]) -> list[Attribution]:
         if cue is not None:
             v, (i, j), method = cue
             mention = span_of(text, toks[i][0], toks[j - 1][1])
-            name = _name_of([w for _, _, w in toks[i:j]])[0]
-            who: str | None = name
-            if name.lower() in lexicon.SUBJECT_PRONOUNS:
-                he_she = name.lower() in ("he", "she")
-                who = people.pronoun(mention.start, sentence) if he_she else None
-            who = people.resolve(who, mention.start) if who else None
-            if who and who == name and all(_namey(w) for w in who.split()):
+            words = [w for _, _, w in toks[i:j]]
+            name = name_of(words)[0]
+            who = people.speaker(words, mention.start, sentence)
+            if who and who == name and all(namey(w) for w in who.split()):
                 bisect.insort(people.mentions, (mention.start, who))  # a speaker is a person
             end = toks[v + 1][1] if method == "according" else toks[v][1]
             cue_span = span_of(text, toks[v][0], end)

@@ -14,7 +14,8 @@ import re
 from pactlens import lexicon
 from pactlens._models import Span
 from pactlens.grounding.quotes import Quotation
-from pactlens.grounding.reported import cue_attribution, names_in, outside_quotes
+from pactlens.grounding.reported import cue_attribution, outside_quotes
+from pactlens.grounding.subjects import clause_subject, subject_of_verb, tokens
 
 __all__ = ["content_clause", "is_embedded", "reported_clause", "subject_of"]
 
@@ -75,22 +76,26 @@ def content_clause(text: str, sentence: Span, first: Quotation, cue: str | None 
 
 
 def subject_of(text: str, sentence: Span, cue_start: int | None) -> Span | None:
-    """Who a mixed statement's reporting verb has as its subject: the name or pronoun
-    before the verb at ``cue_start`` ("Cruz urged Republicans to “vote…”" -> Cruz), or
-    before the sentence's first reporting cue when the verb is not known."""
+    """Who a mixed statement's reporting verb has as its subject: the subject of the verb
+    at ``cue_start`` ("Cruz urged Republicans to “vote…”" -> Cruz; "Clinton spoke …,
+    arguing that …" -> Clinton), or of the sentence's first reporting cue when the verb
+    is not known, else the subject the sentence opens with ("Reid has gone after Trump
+    as a “…”")."""
     body = text[sentence.start : sentence.end]
     plain = outside_quotes(body)
+    toks = tokens(plain)
     if cue_start is None or not sentence.start <= cue_start <= sentence.end:
         found = cue_attribution(body)
-        if found is None or found[0] is None:
-            return None
-        a, b = found[0]
+        if found is not None and found[0] is not None:
+            a, b = found[0]
+            return Span(start=sentence.start + a, end=sentence.start + b, text=body[a:b])
+        who = clause_subject(toks, 0, len(toks))
     else:
         at = cue_start - sentence.start
-        names = names_in(plain, at - 80, at)
-        if not names:
-            return None
-        a, b = names[-1]
+        who = subject_of_verb(toks, next((k for k, t in enumerate(toks) if t[0] >= at), 0), 0)
+    if who is None:
+        return None
+    a, b = toks[who[0]][0], toks[who[1] - 1][1]
     return Span(start=sentence.start + a, end=sentence.start + b, text=body[a:b])
 
 
@@ -124,6 +129,13 @@ def reported_clause(text: str, sentence: Span, speaker: Span | None, cue: str | 
         # "X said (that) …": what follows the verb
         after = _TOLD_THAT if cue.casefold() in _TELLING else _AFTER_CUE
         start = after.match(body, found.end()).end()  # type: ignore[union-attr]
+        end = len(body)
+    elif found.start() <= _LEAD < at and cue.casefold() == "according to":
+        # "According to X, …": what follows the source
+        comma = body.find(",", at + len(speaker.text))
+        if comma < 0 or comma - (at + len(speaker.text)) > _NEAR:
+            return whole
+        start = comma + 1 + len(body[comma + 1 :]) - len(body[comma + 1 :].lstrip())
         end = len(body)
     elif found.start() < at and (
         len(body.rstrip(" .!?")) - max(found.end(), at + len(speaker.text)) <= _TAIL

@@ -148,10 +148,20 @@ def party_id(parties: list[Party], name: str) -> str | None:
     return None
 
 
-def speaker_party(parties: list[Party], speaker: str) -> str | None:
+def speaker_party(parties: list[Party], speaker: str, mention: str | None = None) -> str | None:
+    """The party a speaker speaks for: the one that has them as representative, or is
+    them ("the Foreign Ministry"), or that the mention as written names around them
+    ("Valdoria's foreign minister Paula Reyes", "Russian President Vladimir Putin")."""
     surname = speaker.rsplit(maxsplit=1)[-1].casefold() if speaker.split() else ""
     for party in parties:
         for rep in party.representatives:
             if surname and rep.name.split() and rep.name.split()[-1].casefold() == surname:
                 return party.id
-    return party_id(parties, speaker)
+    if (found := party_id(parties, speaker)) is not None or not mention:
+        return found
+    around = mention.replace(speaker, " ") if speaker in mention else mention
+    for word in re.findall(r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*", re.sub(r"['’]s\b", "", around)):
+        state = lexicon.DEMONYMS.get(word.casefold(), word)
+        if (found := party_id(parties, state)) is not None:
+            return found
+    return None

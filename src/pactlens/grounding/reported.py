@@ -11,12 +11,14 @@ Pure, no I/O. Sentences holding a quotation are left to the quotation path.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pactlens import lexicon
 from pactlens._models import Span
+from pactlens.grounding.subjects import clause_subject, subject_of_verb, tokens
 
 __all__ = [
     "CUE_WORDS",
@@ -90,37 +92,41 @@ def names_in(plain: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def cue_attribution(sentence: str) -> tuple[tuple[int, int] | None, tuple[int, int]] | None:
-    """The broad rule: the first reporting or belief cue outside quotation marks, and the
-    name or pronoun just before it (else just after; after "according to").
+    """The broad rule: the first reporting or belief cue outside quotation marks that has
+    a speaker, and that speaker: the verb's subject (:mod:`.subjects`), or the name just
+    after it when a comma comes before ("…, said Mr. Dahl"), or the name after
+    "according to".
 
     Returns ``(speaker offsets or None, cue offsets)`` within ``sentence``, or None.
     """
     plain = outside_quotes(sentence)
-    cue = next(
-        (
-            m
-            for m in _WORD.finditer(plain)
-            if m.group().lower() in CUE_WORDS and not _NOUN_BEFORE.search(plain, 0, m.start())
-        ),
-        None,
-    )
+    cues = [
+        m
+        for m in _WORD.finditer(plain)
+        if m.group().lower() in CUE_WORDS and not _NOUN_BEFORE.search(plain, 0, m.start())
+    ]
     according = re.search(r"\baccording to\b", plain, re.IGNORECASE)
-    if cue is None and according is None:
+    if not cues and according is None:
         return None
-    if according is not None and (cue is None or according.start() < cue.start()):
+    if according is not None and (not cues or according.start() < cues[0].start()):
         where = (according.start(), according.end())
+        toks = tokens(plain, where[1])
+        source = clause_subject(toks, 0, min(len(toks), 8))  # "according to two aides"
+        if source is not None and source[0] == 0:
+            return (toks[source[0]][0], toks[source[1] - 1][1]), where
         names = names_in(plain, where[1], where[1] + 60)[:1]
-    else:
-        assert cue is not None
+        return (names[0] if names else None), where
+    toks = tokens(plain)
+    starts = [t[0] for t in toks]
+    for cue in cues:
         where = (cue.start(), cue.end())
         after = names_in(plain, where[1], where[1] + 40)[:1]
         if after and re.search(r",\s*$", plain[: where[0]]):
-            names = after  # "…, said Mr. Dahl."
-        else:
-            names = names_in(plain, where[0] - 60, where[0])[-1:] or after
-        if not names and (source := _SOURCE_NOUN.search(plain, 0, where[0])):
-            names = [source.span("who")]  # "a new poll shows", "the report found"
-    return (names[0] if names else None), where
+            return after[0], where  # "…, said Mr. Dahl."
+        found = subject_of_verb(toks, bisect.bisect_left(starts, where[0]), 0)
+        if found is not None:
+            return (toks[found[0]][0], toks[found[1] - 1][1]), where
+    return None, (cues[0].start(), cues[0].end())
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,9 @@ from pactlens._models import Agreement, GroundingReport, Party, Span, Statement
 from pactlens.grounding.match import find_mentions
 from pactlens.grounding.mixed import content_clause, is_embedded, reported_clause, subject_of
 from pactlens.grounding.parties import speaker_party
+from pactlens.grounding.people import People
 from pactlens.grounding.reported import find_reported
+from pactlens.grounding.subjects import tokens
 from pactlens.grounding.utterances import Utterance, utterances
 
 if TYPE_CHECKING:
@@ -36,9 +38,12 @@ def build_statements(
     report: GroundingReport,
 ) -> list[Statement]:
     """Direct statements in text order, then reported ones, numbered s1, s2, …"""
-    statements, quoted = _direct(prepared, extraction, parties, agreements, report)
+    text = prepared.article.text
+    people = People(text, tokens(text), prepared.quotations)
+    statements, quoted = _direct(prepared, extraction, parties, agreements, report, people)
     covered = set(quoted)
-    for number, speaker, cue, mention, method in _claims(prepared, extraction, quoted, report):
+    claims = _claims(prepared, extraction, quoted, report, people)
+    for number, speaker, cue, mention, method in claims:
         if number in covered or number in prepared.withheld or not speaker:
             continue  # one statement per sentence: a quotation or the rule comes first
         covered.add(number)
@@ -64,6 +69,7 @@ def _direct(
     parties: list[Party],
     agreements: list[Agreement],
     report: GroundingReport,
+    people: People,
 ) -> tuple[list[Statement], set[int]]:
     """One verbatim statement per quotation, and the sentences holding them."""
     asked = {}
@@ -102,7 +108,7 @@ def _direct(
                 statements[k] = statements[k].model_copy(update={"pieces": pieces})
                 continue
             sentence = prepared.body_of(number)
-            speaker, speaker_span, method = _mixed_speaker(text, sentence, attribution)
+            speaker, speaker_span, method = _mixed_speaker(text, sentence, attribution, people)
             if speaker is None and asked.get(n):
                 speaker, method = asked[n], "model"
             clause = content_clause(text, sentence, attribution.quote, attribution.cue)
@@ -110,7 +116,11 @@ def _direct(
             statement = Statement(
                 id=f"s{len(statements) + 1}",
                 speaker=speaker or "unknown",
-                speaker_id=speaker_party(parties, speaker) if speaker else None,
+                speaker_id=(
+                    speaker_party(parties, speaker, speaker_span.text if speaker_span else None)
+                    if speaker
+                    else None
+                ),
                 speaker_span=speaker_span,
                 kind="mixed",
                 text=clause.text,
@@ -134,13 +144,14 @@ def _direct(
         elif asked.get(n):
             method = "model"
         ids[attribution.quote.open] = statement_id = f"s{len(statements) + 1}"
+        mention = attribution.speaker_span or (whole.speaker_span if whole else None)
         quoted_sentences.add(prepared.sentence_of(span.start) or 0)
         statements.append(
             Statement(
                 id=statement_id,
                 speaker=speaker,
-                speaker_id=speaker_party(parties, speaker),
-                speaker_span=attribution.speaker_span or (whole.speaker_span if whole else None),
+                speaker_id=speaker_party(parties, speaker, mention.text if mention else None),
+                speaker_span=mention,
                 kind="direct",
                 text=span.text,
                 span=span,
@@ -155,26 +166,33 @@ def _direct(
 
 
 def _mixed_speaker(
-    text: str, sentence: Span, attribution: Attribution
+    text: str, sentence: Span, attribution: Attribution, people: People
 ) -> tuple[str | None, Span | None, str | None]:
     """The speaker of quoted words inside reported speech. The quotation rules look for a
     name beside the quote; inside a clause that name is often the verb's object ("urged
-    Republicans to “vote…”"), so the verb's subject is taken instead, as written."""
+    Republicans to “vote…”"), so the verb's subject is taken instead, as written, and
+    resolved across the article ("he", "the senator" -> the name met before)."""
     cue, mention = attribution.cue_span, attribution.speaker_span
     by_rule = f"rule:{attribution.method}" if attribution.speaker else None
-    if mention is not None and (cue is None or mention.end <= cue.start):
+    hanging = cue is not None and cue.text.endswith("ing")  # "…, saying": not the object
+    if mention is not None and (cue is None or mention.end <= cue.start) and not hanging:
         return attribution.speaker, mention, by_rule
     subject = subject_of(text, sentence, cue.start if cue is not None else None)
     if subject is None:
         return attribution.speaker, mention, by_rule
-    words = subject.text.split()
+    words = [w for _, _, w in tokens(subject.text)]
+    resolved = people.speaker(words, subject.start, sentence.start)
     if words and words[0].casefold() in lexicon.SUBJECT_PRONOUNS:
-        return attribution.speaker or subject.text, subject, "rule:subject"
-    return subject.text, subject, "rule:subject"
+        return resolved or attribution.speaker or subject.text, subject, "rule:subject"
+    return resolved or subject.text, subject, "rule:subject"
 
 
 def _claims(
-    prepared: Prepared, extraction: Extraction, quoted: set[int], report: GroundingReport
+    prepared: Prepared,
+    extraction: Extraction,
+    quoted: set[int],
+    report: GroundingReport,
+    people: People,
 ) -> list[_Claim]:
     """Reported speech by rule (sentences with quotations left out), then the model's."""
     model_says = {r.sentence: r.speaker.strip() for r in extraction.reported}
@@ -182,8 +200,11 @@ def _claims(
     bodies = [prepared.body_of(n) for n in range(1, len(prepared.sentences) + 1)]
     for r in find_reported(prepared.article.text, bodies, skip=quoted):
         # "both leaders", "he": the model may know who; the rule keeps the mention.
-        speaker = r.speaker if r.by_name else model_says.get(r.sentence) or r.speaker
-        method = "rule:reported" if speaker == r.speaker else "model"
+        words = [w for _, _, w in tokens(r.speaker_span.text)]
+        start = bodies[r.sentence - 1].start
+        by_rule = people.speaker(words, r.speaker_span.start, start) or r.speaker
+        speaker = by_rule if r.by_name else model_says.get(r.sentence) or by_rule
+        method = "rule:reported" if speaker == by_rule else "model"
         claims.append((r.sentence, speaker, r.cue, r.speaker_span, method))
     for said in extraction.reported:
         if not 1 <= said.sentence <= len(prepared.sentences):
@@ -217,7 +238,7 @@ def _indirect(
     return Statement(
         id=statement_id,
         speaker=speaker,
-        speaker_id=speaker_party(parties, speaker),
+        speaker_id=speaker_party(parties, speaker, speaker_span.text if speaker_span else None),
         speaker_span=speaker_span,
         kind="mixed" if pieces else "indirect",
         text=said.text,

@@ -29,6 +29,7 @@ __all__ = [
     "CALENDAR_WORDS",
     "CEASEFIRE_WORDS",
     "CHROME_LINES",
+    "CLAUSE_OPENERS",
     "COMPANY_WORDS",
     "DEFERRALS",
     "DEFINITE",
@@ -61,11 +62,13 @@ __all__ = [
     "ORGANISATIONS",
     "ORGANS",
     "ORG_WORDS",
+    "OTHER_SUBJECTS",
     "PLACE_NOUNS",
     "PLACE_PARTICLES",
     "PLURAL_SOURCES",
     "PRONOUN_ARGUMENTS",
     "QUALIFIED_HEADS",
+    "QUANTIFIERS",
     "QUOTE_CUES",
     "REPORTED_CUES",
     "ROLES",
@@ -80,6 +83,7 @@ __all__ = [
     "THIRD_PERSON",
     "TITLES",
     "TITLE_ABBREVIATIONS",
+    "TITLE_FORMS",
     "TITLE_LEAD",
     "TOPICS",
     "TRADE_WORDS",
@@ -109,7 +113,7 @@ REPORTED_CUES = SPEECH_VERBS | _words("speech", "reported_cues")
 #: Belief and intention verbs ("thinks", "plans"): attribution in PolNeAR's broad sense.
 BELIEF_VERBS = _words("speech", "belief")
 #: Verbs by which a source reports a finding or a stand ("a poll shows").
-STANCE_VERBS = _words("speech", "stance")
+STANCE_VERBS = _words("speech", "stance") | _words("speech", "stance_more")
 #: Words that make a closing line reported speech rather than a publisher's blurb.
 BLURB_EXCEPTIONS: tuple[str, ...] = tuple(_DATA["speech"]["blurb_exceptions"])
 
@@ -122,6 +126,8 @@ NAME_ABBREVIATIONS = _words("people", "name_abbreviations")
 #: Titles and offices before a name, lowercase; abbreviated ones with and without a dot.
 TITLES = _words("people", "titles") | TITLE_ABBREVIATIONS | {f"{t}." for t in TITLE_ABBREVIATIONS}
 #: Offices as a representative's role is displayed ("Prime Minister").
+#: What an abbreviated title stands for ("sen" -> "senator").
+TITLE_FORMS: dict[str, str] = dict(_DATA["people"]["title_forms"])
 ROLES: tuple[str, ...] = tuple(_DATA["people"]["roles"])
 #: Third-person subject pronouns (he, she, they): a speaker named earlier.
 THIRD_PERSON = _words("people", "third_person")
@@ -149,6 +155,12 @@ JOINERS = _words("grammar", "joiners")
 NO_INVERSION = _words("grammar", "no_inversion")
 #: Capitalised words that open sentences: never a speaker on their own.
 SENTENCE_OPENERS = _words("grammar", "sentence_openers")
+#: Words opening an adverbial phrase before a clause's subject ("In July, …").
+CLAUSE_OPENERS = _words("grammar", "clause_openers")
+#: Words opening a noun phrase that names a source ("several groups", "63 percent").
+QUANTIFIERS = _words("grammar", "quantifiers")
+#: Subjects a speaker may be written as besides the subject pronouns: "it", "who".
+OTHER_SUBJECTS = _words("grammar", "other_subjects")
 
 # -- quotes ------------------------------------------------------------------------------
 
