@@ -148,7 +148,9 @@ class RateLimit(BaseModel):
     Summarisers of one process. ``name`` defaults to the endpoint and model, so two
     models of one API keep separate budgets. Tokens are counted as the server counts
     them before answering (the prompt's estimate plus ``max_output_tokens``), and what
-    the answer did not use is given back.
+    the answer did not use is given back. It applies to the endpoints pactlens builds
+    clients for; the embedded model (one server per process, no quota) and a client
+    passed in are not limited.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
