@@ -6,6 +6,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -506,13 +507,23 @@ JSON_SCHEMA_FORMAT = {
 }
 
 
+def assert_compact_grammar(body: dict[str, Any]) -> None:
+    """The schema went as a GBNF grammar the server compiles, with no optional whitespace."""
+    llama_grammar = pytest.importorskip("llama_cpp.llama_grammar")
+    assert "response_format" not in body  # else the server builds its own grammar over ours
+    grammar = body["grammar"]
+    assert re.search(r'^space ::= ""$', grammar, re.MULTILINE)
+    assert grammar == _compat.compact_grammar(json.dumps(SCHEMA))
+    llama_grammar.LlamaGrammar.from_string(grammar, verbose=False)  # llama.cpp parses it
+
+
 def test_compat_rewrites_json_schema_and_repeat_penalty() -> None:
     rec = Recorder()
     with httpx.Client(transport=LlamaCppCompat(httpx.MockTransport(rec))) as client:
         client.post(
             "http://x/v1/chat/completions", json=_chat_body(response_format=JSON_SCHEMA_FORMAT)
         )
-    assert rec.body["response_format"] == {"type": "json_object", "schema": SCHEMA}
+    assert_compact_grammar(rec.body)
     assert rec.body["repeat_penalty"] == 1.0
     assert rec.body["messages"] == [{"role": "user", "content": "hi"}]
     sent = rec.requests[-1]
@@ -548,8 +559,16 @@ async def test_async_compat_rewrites() -> None:
         await client.post(
             "http://x/v1/chat/completions", json=_chat_body(response_format=JSON_SCHEMA_FORMAT)
         )
-    assert rec.body["response_format"] == {"type": "json_object", "schema": SCHEMA}
+    assert_compact_grammar(rec.body)
     assert rec.body["repeat_penalty"] == 1.0
+
+
+def test_a_schema_the_converter_cannot_take_goes_as_the_servers_json_object() -> None:
+    remote = {"$ref": "https://schemas.example/summary.json"}  # fetching is not allowed
+    fmt = {"type": "json_schema", "json_schema": {"name": "S", "schema": remote}}
+    body = _compat.rewrite_body(_chat_body(response_format=fmt))
+    assert "grammar" not in body
+    assert body["response_format"] == {"type": "json_object", "schema": remote}
 
 
 def test_compat_through_the_openai_sdk() -> None:
@@ -564,7 +583,7 @@ def test_compat_through_the_openai_sdk() -> None:
                 "json_schema": {"name": "S", "schema": dict(SCHEMA)},
             },
         )
-    assert rec.body["response_format"] == {"type": "json_object", "schema": SCHEMA}
+    assert_compact_grammar(rec.body)
 
 
 async def test_local_clients_point_at_the_server(monkeypatch: pytest.MonkeyPatch) -> None:

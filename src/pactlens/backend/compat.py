@@ -7,15 +7,22 @@ assembled into ``<data_dir>/models/``, once per user (``Config.data_dir``), and
 ``Config.model_path`` names a GGUF to use instead; the server starts once per process
 and stops at exit.
 
-llama_cpp.server only accepts ``response_format`` of type ``text`` or ``json_object``
-(with an optional ``schema`` it compiles to a grammar), so :class:`LlamaCppCompat`
-rewrites OpenAI's ``json_schema`` form into that one, and sends ``repeat_penalty: 1.0``
-(the server's default 1.1 empties lists in structured output).
+llama_cpp.server does not take OpenAI's ``json_schema`` response format, so
+:class:`LlamaCppCompat` rewrites it into a GBNF ``grammar`` that the server enforces:
+llama.cpp's own conversion of the schema, with the whitespace between JSON tokens taken
+out. The model then writes compact JSON: on the seed 137 generated tokens instead of 174
+with the same answer, a fifth of the seconds (BENCHMARKS (p)). A schema the converter
+cannot take falls back to ``json_object`` with the schema, the server's own grammar. It
+also sends ``repeat_penalty: 1.0`` (the server's default 1.1 empties lists in structured
+output).
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +35,33 @@ from pactlens.backend.server import get_server
 __all__ = [
     "AsyncLlamaCppCompat",
     "LlamaCppCompat",
+    "compact_grammar",
     "compat_http_clients",
     "local_clients",
     "rewrite_body",
     "rewrite_request",
 ]
+
+
+log = logging.getLogger("pactlens")
+
+#: The whitespace rule llama.cpp's schema converter writes (at most one space).
+_SPACE_RULE = re.compile(r"^space ::= .*$", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=16)
+def compact_grammar(schema: str) -> str | None:
+    """The GBNF grammar for a JSON Schema (as JSON text) without optional whitespace, or
+    None when llama.cpp's converter cannot take the schema."""
+    try:
+        from llama_cpp import llama_grammar
+
+        grammar = llama_grammar.json_schema_to_gbnf(schema)
+    except Exception as e:  # noqa: BLE001 - any converter failure: use the server's grammar
+        log.info("pactlens: the schema's grammar could not be built here (%s)", e)
+        return None
+    grammar, found = _SPACE_RULE.subn('space ::= ""', grammar)
+    return grammar if found == 1 else None
 
 
 def rewrite_body(body: dict[str, Any]) -> dict[str, Any]:
@@ -42,11 +71,16 @@ def rewrite_body(body: dict[str, Any]) -> dict[str, Any]:
     if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
         spec = fmt.get("json_schema")
         schema = spec.get("schema") if isinstance(spec, dict) else None
-        body["response_format"] = (
-            {"type": "json_object", "schema": schema}
-            if isinstance(schema, dict)
-            else {"type": "json_object"}
-        )
+        grammar = compact_grammar(json.dumps(schema)) if isinstance(schema, dict) else None
+        if grammar is not None:
+            del body["response_format"]  # the server would build its own grammar from it
+            body["grammar"] = grammar
+        else:
+            body["response_format"] = (
+                {"type": "json_object", "schema": schema}
+                if isinstance(schema, dict)
+                else {"type": "json_object"}
+            )
     body.setdefault("repeat_penalty", 1.0)
     return body
 
