@@ -136,6 +136,7 @@ class Reported:
     speaker_span: Span
     cue: str
     by_name: bool = True  # False when the text says only "he" or "both leaders"
+    cue_at: int | None = None  # where the cue starts in the text
 
 
 def _person(run: str) -> str:
@@ -172,10 +173,12 @@ def find_reported(text: str, sentences: Sequence[Span], skip: Iterable[int] = ()
                 continue
             (a, b), (c, d) = broad[0], broad[1]
             who, cue_text = body[a:b], body[c:d]
-            start = sentence.start + a
+            start, cue_at = sentence.start + a, sentence.start + c
         else:
             who, cue_text = match.group("who"), match.groupdict().get("cue") or "according to"
             start = sentence.start + match.start("who")
+            has_cue = "cue" in match.groupdict()
+            cue_at = sentence.start + (match.start("cue") if has_cue else match.start())
         mention = Span(start=start, end=start + len(who), text=text[start : start + len(who)])
         if re.fullmatch(_PRONOUN, who):
             speaker = last_person or who
@@ -187,5 +190,5 @@ def find_reported(text: str, sentences: Sequence[Span], skip: Iterable[int] = ()
         if number in skipped:
             continue
         by_name = re.fullmatch(f"{_PRONOUN}|{_GROUP}", who) is None
-        found.append(Reported(number, speaker, mention, cue_text, by_name))
+        found.append(Reported(number, speaker, mention, cue_text, by_name, cue_at))
     return found

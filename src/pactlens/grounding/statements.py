@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from pactlens import lexicon
 from pactlens._models import Agreement, GroundingReport, Party, Span, Statement
+from pactlens.grounding.clauses import attributions_in
 from pactlens.grounding.match import find_mentions
 from pactlens.grounding.mixed import content_clause, is_embedded, reported_clause, subject_of
 from pactlens.grounding.parties import speaker_party
@@ -42,7 +43,8 @@ def build_statements(
     people = People(text, tokens(text), prepared.quotations)
     statements, quoted = _direct(prepared, extraction, parties, agreements, report, people)
     covered = set(quoted)
-    claims = _claims(prepared, extraction, quoted, report, people)
+    used = {a.cue_span.start for a in prepared.attributions if a.cue_span is not None}
+    claims = _claims(prepared, extraction, quoted, report, people, used)
     for number, speaker, cue, mention, method in claims:
         if number in covered or number in prepared.withheld or not speaker:
             continue  # one statement per sentence: a quotation or the rule comes first
@@ -60,7 +62,72 @@ def build_statements(
                 agreements,
             )
         )
-    return statements
+    more, breaks = _more(prepared, len(statements), used, people, parties, agreements)
+    return [*(_cut_at(s, breaks, text) for s in statements), *more]
+
+
+def _cut_at(statement: Statement, breaks: list[int], text: str) -> Statement:
+    """A reported statement's clause ends where a further claim of its sentence begins
+    ("X said A, adding that B": A)."""
+    span = statement.span
+    if statement.kind != "indirect" or span is None:
+        return statement
+    end = min((b for b in breaks if span.start < b < span.end), default=None)
+    if end is None:
+        return statement
+    end = span.start + len(text[span.start : end].rstrip(" ,;:—–-"))
+    cut = Span(start=span.start, end=end, text=text[span.start : end])
+    return statement.model_copy(update={"span": cut, "text": cut.text})
+
+
+def _more(
+    prepared: Prepared,
+    count: int,
+    used: set[int],
+    people: People,
+    parties: list[Party],
+    agreements: list[Agreement],
+) -> tuple[list[Statement], list[int]]:
+    """The further attributions of each sentence (:mod:`.clauses`): a second verb ("…,
+    adding that"), a coordinate or relative clause ("but she noted that", "who added
+    that"), a nested one ("X said Y believes …"), beside a quotation too."""
+    text = prepared.article.text
+    out: list[Statement] = []
+    breaks: list[int] = []  # where each further claim's clause begins
+    for number in range(1, len(prepared.sentences) + 1):
+        if number in prepared.withheld:
+            continue
+        body = _strip(prepared.body_of(number), text)
+        for claim in attributions_in(body.text):
+            cue_at = body.start + claim.cue[0]
+            if cue_at in used or claim.speaker is None:
+                continue
+            used.add(cue_at)
+            if claim.boundary is not None:
+                breaks.append(body.start + claim.boundary)
+            a, b = (body.start + i for i in claim.speaker)
+            mention = Span(start=a, end=b, text=text[a:b])
+            words = [w for _, _, w in tokens(mention.text)]
+            speaker = people.speaker(words, a, body.start) or mention.text
+            a, b = (body.start + i for i in claim.content)
+            said = Span(start=a, end=b, text=text[a:b])
+            pieces = [q.span for q in prepared.scare_quotes if a <= q.open and q.close <= b]
+            out.append(
+                Statement(
+                    id=f"s{count + len(out) + 1}",
+                    speaker=speaker,
+                    speaker_id=speaker_party(parties, speaker, mention.text),
+                    speaker_span=mention,
+                    kind="mixed" if pieces else "indirect",
+                    text=said.text,
+                    span=said,
+                    pieces=pieces,
+                    cue=text[cue_at : body.start + claim.cue[1]],
+                    agreement_id=_agreement_for(agreements, a),
+                    method="rule:subject",
+                )
+            )
+    return out, breaks
 
 
 def _direct(
@@ -193,6 +260,7 @@ def _claims(
     quoted: set[int],
     report: GroundingReport,
     people: People,
+    used: set[int],
 ) -> list[_Claim]:
     """Reported speech by rule (sentences with quotations left out), then the model's."""
     model_says = {r.sentence: r.speaker.strip() for r in extraction.reported}
@@ -206,6 +274,8 @@ def _claims(
         speaker = by_rule if r.by_name else model_says.get(r.sentence) or by_rule
         method = "rule:reported" if speaker == by_rule else "model"
         claims.append((r.sentence, speaker, r.cue, r.speaker_span, method))
+        if r.cue_at is not None:
+            used.add(r.cue_at)
     for said in extraction.reported:
         if not 1 <= said.sentence <= len(prepared.sentences):
             report.dropped.append(f"statement by {said.speaker!r}: no sentence [{said.sentence}]")

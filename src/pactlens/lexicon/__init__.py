@@ -25,10 +25,12 @@ __all__ = [
     "ARMED_GROUP_WORDS",
     "AUXILIARIES",
     "BELIEF_VERBS",
+    "BE_FORMS",
     "BLURB_EXCEPTIONS",
     "CALENDAR_WORDS",
     "CEASEFIRE_WORDS",
     "CHROME_LINES",
+    "CLAUSE_LINKS",
     "CLAUSE_OPENERS",
     "COMPANY_WORDS",
     "DEFERRALS",
@@ -43,6 +45,7 @@ __all__ = [
     "HEDGES",
     "JOINERS",
     "LIFECYCLE_CUES",
+    "LISTENER_VERBS",
     "LIST_HEADERS",
     "MODALS",
     "MONTHS",
@@ -66,6 +69,7 @@ __all__ = [
     "PLACE_NOUNS",
     "PLACE_PARTICLES",
     "PLURAL_SOURCES",
+    "PREPOSITIONS",
     "PRONOUN_ARGUMENTS",
     "QUALIFIED_HEADS",
     "QUANTIFIERS",
@@ -151,6 +155,14 @@ DETERMINERS = _words("grammar", "determiners")
 #: Words between a speaker and the verb ("has also said").
 AUXILIARIES = _words("grammar", "auxiliaries")
 JOINERS = _words("grammar", "joiners")
+#: Words opening a further clause after a comma or a dash ("…, but she noted").
+CLAUSE_LINKS = _words("grammar", "clause_links")
+#: Verbs whose listener stands before the clause ("told reporters that").
+LISTENER_VERBS = _words("grammar", "listener_verbs")
+#: Forms of "be": one before a verb makes it passive ("was supported by").
+BE_FORMS = _words("grammar", "be_forms")
+#: Prepositions that never open what was said ("insisted on", "learned of").
+PREPOSITIONS = _words("grammar", "prepositions")
 #: Verb forms never followed by their speaker ("told Putin" is not "Putin told").
 NO_INVERSION = _words("grammar", "no_inversion")
 #: Capitalised words that open sentences: never a speaker on their own.
