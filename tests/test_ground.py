@@ -239,6 +239,31 @@ def test_marks_at_other_marks_are_read_by_context() -> None:
     ]
 
 
+def test_quotation_marks_written_as_two_characters() -> None:
+    text = (
+        "''We will sign it,'' Ms. Ortiz said. She told me, ``It's done.''\n\n"
+        "She has ''big plans'' for it. The voters' choice isn't hers.\n\n"
+        "''One paragraph of it.\n\n''And the next one,'' said Mr. Lee."
+    )
+    qs = find_quotations(text)
+    assert texts([q.span for q in qs]) == [
+        "We will sign it,",
+        "It's done.",
+        "big plans",
+        "One paragraph of it.",
+        "And the next one,",
+    ]
+    first = qs[0]
+    assert (text[first.open : first.open + 2], text[first.close - 1 : first.close + 1]) == (
+        "''",
+        "''",
+    )
+    assert [q.scare for q in qs[:3]] == [False, False, True]
+    assert qs[3].runs_on and qs[4].continuation
+    said = attribute(text, [q for q in qs if not q.scare])
+    assert [a.speaker for a in said] == ["Ortiz", "Ortiz", None, "Lee"]  # as with “…”
+
+
 def test_scare_quotes() -> None:
     text = (
         "Crowds chanted “Welcome Putin” and waved flags. Critics called it “fake news”. "

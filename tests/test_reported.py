@@ -55,3 +55,11 @@ def test_plain_sentences_and_skipped_ones_give_nothing() -> None:
     sentences = split_sentences(text)
     assert find_reported(text, sentences[:1]) == []
     assert find_reported(text, sentences, skip={2}) == []
+
+
+def test_cues_inside_quotation_marks_written_as_two_characters_are_not_reported() -> None:
+    for text in (
+        "Voters are ''told the deal was close,'' critics wrote at length.",
+        "Voters are ``told the deal was close,'' critics wrote at length.",
+    ):
+        assert [r.cue for r in find_reported(text, split_sentences(text))] == ["wrote"]

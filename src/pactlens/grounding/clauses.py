@@ -136,7 +136,7 @@ def attributions_in(sentence: str) -> list[Claim]:
         a = toks[start][0]
         words = bisect.bisect_left([t[0] for t in toks], end) - start
         text = sentence[a:end]
-        if words < _MIN_WORDS or any(c in _QUOTE_MARKS for c in text):
+        if words < _MIN_WORDS or any(c in _QUOTE_MARKS for c in text) or "''" in text:
             continue
         claims.append(Claim(speaker, (toks[v][0], toks[v][1]), (a, end), boundary))
     return claims

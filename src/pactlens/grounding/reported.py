@@ -68,7 +68,8 @@ _QUOTE_CHARS = '"\u201c\u201d\u201e\u00ab\u00bb'
 def outside_quotes(sentence: str) -> str:
     """The sentence with quoted stretches blanked (same length)."""
     out, inside = [], False
-    for c in sentence:
+    # a mark written as two characters (''…'', ``…'') counts once: its second is a blank
+    for c in sentence.replace("``", "\u201c ").replace("''", '" '):
         if c in _QUOTE_CHARS:
             inside = not inside if c == '"' else c in "\u201c\u201e\u00ab"
             out.append(" ")
