@@ -92,6 +92,13 @@ def test_the_scorer_tells_gold_direct_mixed_and_indirect_apart(content: str, kin
         # "…, X said": X is too often wrong for the rule to cut; the sentence is kept
         ("The border would reopen, Mr. Dahl said.", "The border would reopen, Mr. Dahl said."),
         ("Mr. Dahl told reporters that the border would reopen.", "the border would reopen."),
+        # the speaker opens its clause after a conjunction or a phrase set off by a comma
+        ("But in May, Mr. Dahl said the border would reopen.", "the border would reopen."),
+        # a participle hanging off the sentence: what follows it
+        (
+            "The two unions filed a motion to halt the sale, arguing it was unlawful.",
+            "it was unlawful.",
+        ),
     ],
 )
 def test_reported_speech_is_the_clause_without_its_source(body: str, said: str) -> None:

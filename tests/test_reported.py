@@ -36,6 +36,10 @@ def reported(text: str) -> list[tuple[str, str, str]]:
             "Ministers met on Monday. She told reporters the deal was close.",
             [("She", "She", "told")],
         ),
+        (  # a name later in the clause is not the speaker of "…, claiming"
+            "Reid mocked the plan, claiming that Mr. Dahl had a source.",
+            [("Reid", "Reid", "claiming")],
+        ),
     ],
 )
 def test_shapes_of_reported_speech(text: str, expected: list[tuple[str, str, str]]) -> None:

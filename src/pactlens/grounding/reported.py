@@ -122,7 +122,8 @@ def cue_attribution(sentence: str) -> tuple[tuple[int, int] | None, tuple[int, i
     for cue in cues:
         where = (cue.start(), cue.end())
         after = names_in(plain, where[1], where[1] + 40)[:1]
-        if after and re.search(r",\s*$", plain[: where[0]]):
+        right_after = after and not plain[where[1] : after[0][0]].strip()
+        if right_after and re.search(r",\s*$", plain[: where[0]]):
             return after[0], where  # "…, said Mr. Dahl."
         found = subject_of_verb(toks, bisect.bisect_left(starts, where[0]), 0)
         if found is not None:
