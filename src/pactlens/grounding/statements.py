@@ -29,6 +29,8 @@ __all__ = ["build_statements"]
 
 #: sentence, speaker, cue, mention, method
 _Claim = tuple[int, str, "str | None", "Span | None", str]
+#: The owner of a noun cue ("his view that") resolved as the subject pronoun would be.
+_OWNER = {"his": "he", "her": "she", "His": "he", "Her": "she", "its": "it", "Its": "it"}
 
 
 def build_statements(
@@ -107,7 +109,7 @@ def _more(
                 breaks.append(body.start + claim.boundary)
             a, b = (body.start + i for i in claim.speaker)
             mention = Span(start=a, end=b, text=text[a:b])
-            words = [w for _, _, w in tokens(mention.text)]
+            words = [_OWNER.get(w, w) for _, _, w in tokens(mention.text)]  # "his view"
             speaker = people.speaker(words, a, body.start) or mention.text
             a, b = (body.start + i for i in claim.content)
             said = Span(start=a, end=b, text=text[a:b])

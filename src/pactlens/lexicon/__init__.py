@@ -60,6 +60,7 @@ __all__ = [
     "NOT_PARTIES",
     "NOT_PERSON",
     "NOT_PLACES",
+    "NOUN_CUES",
     "NO_INVERSION",
     "NUMBERS",
     "ORGANISATIONS",
@@ -118,6 +119,8 @@ REPORTED_CUES = SPEECH_VERBS | _words("speech", "reported_cues")
 BELIEF_VERBS = _words("speech", "belief")
 #: Verbs by which a source reports a finding or a stand ("a poll shows").
 STANCE_VERBS = _words("speech", "stance") | _words("speech", "stance_more")
+#: Nouns that carry a claim when a possessor owns them ("his view that …").
+NOUN_CUES = _words("speech", "noun_cues")
 #: Words that make a closing line reported speech rather than a publisher's blurb.
 BLURB_EXCEPTIONS: tuple[str, ...] = tuple(_DATA["speech"]["blurb_exceptions"])
 
