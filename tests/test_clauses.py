@@ -50,6 +50,14 @@ def claims(sentence: str) -> list[tuple[str | None, str, str]]:
             "\u201cWe will win,\u201d he said, adding that the campaign raised more money.",
             [("he", "adding", "the campaign raised more money")],
         ),
+        (  # a speech verb sharing the clause's subject
+            "The police announced an arrest on Friday and said the curfew would go on.",
+            [("The police", "said", "the curfew would go on")],
+        ),
+        (
+            "Mayor Dahl backed the plan in May, but has also noted that it costs more.",
+            [("Mayor Dahl", "noted", "it costs more")],
+        ),
     ],
 )
 def test_a_second_claim_in_a_sentence(
@@ -73,6 +81,8 @@ def test_a_second_claim_in_a_sentence(
         "According to the report, the council approved the budget in May.",
         # a nested belief is part of the outer clause, not a claim of its own
         "The senator told reporters that his aides think the deal is dead.",
+        # a stance or belief verb sharing the clause's subject is seldom a claim
+        "The mayor visited the harbour and found that the ferries were late.",
     ],
 )
 def test_no_second_claim(sentence: str) -> None:

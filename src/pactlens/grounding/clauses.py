@@ -7,6 +7,8 @@ carry more, each a reporting, belief or stance verb with its own subject and cla
 * a coordinate or subordinate clause: "X said A, but she noted that B", "… — and he
   noted that B", "…, though she acknowledged B";
 * a relative clause: "… said X, who added that B";
+* a speech verb sharing its clause's subject: "X announced an arrest and said B",
+  "…, but has noted that B" (a stance or belief verb there is seldom a claim);
 * a quotation's sentence: "“…,” he said, adding that B";
 * a noun cue its owner holds: "Trump's claim that B", "her view that B" (nested: it
   cuts no other clause; "the claim that B", owned by nobody, is left out).
@@ -44,6 +46,8 @@ _LEADING_SOURCE = re.compile(r"\s*according to\b[^,;]*,$", re.IGNORECASE)
 #: The fewest words a clause must hold to count as what was said.
 _MIN_WORDS = 3
 _QUOTE_MARKS = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')
+#: What may stand between "and"/"but" and a verb sharing the clause's subject.
+_BETWEEN = frozenset({"also", "has", "have", "had", "then", "later", "again", "not"})
 #: Who may own a noun cue besides a name with "'s" ("their" says too little).
 _POSSESSIVES = frozenset({"his", "her", "its"})
 #: Lowercase words between an owner and its noun cue that are not adjectives.
@@ -88,6 +92,15 @@ def _boundary(toks: list[Tok], first: int) -> int | None:
     if k != first and k > 0:  # "… and he noted that …" without a comma
         return toks[k][0]
     return None
+
+
+def _coordinate(toks: list[Tok], v: int) -> int | None:
+    """The "and"/"but" right before the verb at ``v`` when the verb shares the clause's
+    subject ("… and said", "but has noted", "and also said"), else None."""
+    k = v - 1
+    while k > 0 and (toks[k][2] in _BETWEEN or toks[k][2].endswith("ly")):
+        k -= 1
+    return k if k > 0 and toks[k][2] in ("and", "but") and k < v else None
 
 
 def _content_start(toks: list[Tok], v: int) -> int:
@@ -155,11 +168,17 @@ def attributions_in(sentence: str) -> list[Claim]:
         if toks[start][2].lower() in lexicon.PREPOSITIONS:
             continue  # "insisted on being …", "learned of a meeting": no clause said
         hanging = v > 0 and toks[v - 1][2] == "," and toks[v][2].endswith("ing")
+        link = _coordinate(toks, v)
         if hanging:
             subject = clause_subject(toks, 0, v)
             boundary: int | None = toks[v - 1][0]
         elif toks[v][2] in _BELIEF_ONLY:
             continue  # "…, and they feel buoyed", "who want to see": seldom a claim
+        elif link is not None and toks[v][2] in lexicon.SPEECH_VERBS:  # "X met them and said B"
+            subject = clause_subject(toks, 0, link)
+            if subject is None:
+                continue
+            boundary = toks[link - 1][0] if link and toks[link - 1][2] == "," else toks[link][0]
         else:
             subject = subject_before(toks, v, 0)
             if subject is None:
