@@ -116,3 +116,22 @@ def test_each_statement_says_what_set_its_speaker() -> None:
         ("mixed", "rule:before", "Cruz"),  # the verb's subject, not its object
         ("indirect", "rule:reported", "Berg"),
     ]
+
+
+def test_a_lead_in_ending_with_a_colon_reports_the_next_paragraph() -> None:
+    _, (st,) = statements(
+        "The mayor spoke for an hour.\n\nMs. Dahl added:\n\nThe harbour will stay open all "
+        "winter, and the ferries will run twice a day.\n\nOther news followed."
+    )
+    assert (st.kind, st.speaker) == ("indirect", "Dahl")
+    assert st.text == "The harbour will stay open all winter, and the ferries will run twice a day."
+
+
+def test_a_lead_in_to_a_quoted_paragraph_is_not_a_statement_of_its_own() -> None:
+    _, found = statements(
+        "The mayor spoke for an hour.\n\nMs. Dahl added:\n\n\u201cThe harbour will stay open "
+        "all winter.\u201d\n\nOther news followed."
+    )
+    assert [(s.kind, s.text) for s in found] == [
+        ("direct", "The harbour will stay open all winter.")
+    ]
