@@ -144,6 +144,12 @@ def mention(st: Statement) -> str | None:
             "Most residents",
             "understand",
         ),
+        ("The appeals court ruled that the ferry ban was unlawful.", "The appeals court", "ruled"),
+        (
+            "Both mayors described the bridge as a lifeline for the coast.",
+            "Both mayors",
+            "described",
+        ),
     ],
 )
 def test_cues_of_knowing_deciding_and_discussing(body: str, speaker: str, cue: str) -> None:
