@@ -514,6 +514,20 @@ def test_an_interrupted_quote_is_one_utterance() -> None:
     assert second.speaker == "Lee"
 
 
+def test_a_quote_interrupted_by_a_long_appositive_is_one_utterance() -> None:
+    text = (
+        "Intro.\n\n“This is no reform,” said Ana Ruiz, an economist who ran the budget "
+        "office for six years and now leads the Harbour Institute, a research group in Oslo. "
+        "“It is only more complexity.”"
+    )
+    [u] = utterances(text, attribute(text, find_quotations(text)))
+    assert [a.quote.span.text for a in u.pieces] == [
+        "This is no reform,",
+        "It is only more complexity.",
+    ]
+    assert u.speaker == "Ana Ruiz"
+
+
 def test_pieces_apart_or_by_other_speakers_stay_separate() -> None:
     text = (
         "“We will win,” Smith said, and the crowd cheered for a long time before the rain "
