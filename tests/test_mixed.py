@@ -94,6 +94,11 @@ def test_the_scorer_tells_gold_direct_mixed_and_indirect_apart(content: str, kin
         ("Mr. Dahl told reporters that the border would reopen.", "the border would reopen."),
         # the speaker opens its clause after a conjunction or a phrase set off by a comma
         ("But in May, Mr. Dahl said the border would reopen.", "the border would reopen."),
+        # a source phrase opens the sentence: what its subject does, after the subject
+        (
+            "In a statement issued on Tuesday, Mr. Dahl was more careful than his aides.",
+            "was more careful than his aides.",
+        ),
         # a participle hanging off the sentence: what follows it
         (
             "The two unions filed a motion to halt the sale, arguing it was unlawful.",

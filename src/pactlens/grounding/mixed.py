@@ -14,7 +14,7 @@ import re
 from pactlens import lexicon
 from pactlens._models import Span
 from pactlens.grounding.quotes import Quotation
-from pactlens.grounding.reported import cue_attribution, outside_quotes
+from pactlens.grounding.reported import SOURCE_NOUNS, cue_attribution, outside_quotes
 from pactlens.grounding.subjects import clause_subject, subject_of_verb, tokens
 
 __all__ = ["content_clause", "is_embedded", "reported_clause", "subject_of"]
@@ -136,6 +136,11 @@ def reported_clause(text: str, sentence: Span, speaker: Span | None, cue: str | 
         # "X said (that) …": what follows the verb
         after = _TOLD_THAT if cue.casefold() in _TELLING else _AFTER_CUE
         start = after.match(body, found.end()).end()  # type: ignore[union-attr]
+        end = len(body)
+    elif found.start() < at and cue.casefold() in SOURCE_NOUNS:
+        # "In a statement, X …": what X does or is said, after X
+        start = at + len(speaker.text)
+        start += len(body[start:]) - len(body[start:].lstrip())
         end = len(body)
     elif found.start() <= _LEAD < at and cue.casefold() == "according to":
         # "According to X, …": what follows the source

@@ -23,6 +23,7 @@ from pactlens.grounding.subjects import clause_subject, subject_of_verb, tokens
 __all__ = [
     "CUE_WORDS",
     "MENTION",
+    "SOURCE_NOUNS",
     "Reported",
     "cue_attribution",
     "find_reported",
@@ -108,7 +109,7 @@ def cue_attribution(sentence: str) -> tuple[tuple[int, int] | None, tuple[int, i
     ]
     according = re.search(r"\baccording to\b", plain, re.IGNORECASE)
     if not cues and according is None:
-        return None
+        return _in_a_statement(plain)
     if according is not None and (not cues or according.start() < cues[0].start()):
         where = (according.start(), according.end())
         toks = tokens(plain, where[1])
@@ -129,6 +130,29 @@ def cue_attribution(sentence: str) -> tuple[tuple[int, int] | None, tuple[int, i
         if found is not None:
             return (toks[found[0]][0], toks[found[1] - 1][1]), where
     return None, (cues[0].start(), cues[0].end())
+
+
+#: "In a statement, X …", "In an interview on Sunday, X …": a source phrase opening the
+#: sentence makes what its subject does or is said a report (no cue verb needed).
+SOURCE_NOUNS = frozenset(
+    {"statement", "interview", "speech", "letter", "tweet", "post", "memo", "op-ed", "email"}
+)
+_IN_SOURCE = re.compile(
+    rf"\s*In (?:a|an|his|her|its|their) (?:[\w-]+ ){{0,3}}?(?P<cue>{'|'.join(SOURCE_NOUNS)})\b"
+    r"[^,;]{0,80},\s+"
+)
+
+
+def _in_a_statement(plain: str) -> tuple[tuple[int, int] | None, tuple[int, int]] | None:
+    """The subject after an opening "In a statement, …" and the source noun, or None."""
+    m = _IN_SOURCE.match(plain)
+    if m is None:
+        return None
+    toks = tokens(plain, m.end())
+    found = clause_subject(toks, 0, min(len(toks), 8))
+    if found is None or found[0] != 0:
+        return None
+    return (toks[0][0], toks[found[1] - 1][1]), (m.start("cue"), m.end("cue"))
 
 
 @dataclass(frozen=True)
