@@ -67,3 +67,16 @@ def test_cues_inside_quotation_marks_written_as_two_characters_are_not_reported(
         "Voters are ``told the deal was close,'' critics wrote at length.",
     ):
         assert [r.cue for r in find_reported(text, split_sentences(text))] == ["wrote"]
+
+
+@pytest.mark.parametrize(
+    ("text", "cues"),
+    [
+        ("He came to each debate with a game plan and kept to it.", []),
+        ("It was the greatest fear of the harbour town.", []),
+        ("Officials fear the bridge will close in May.", ["fear"]),
+        ("The two mayors plan to reopen the ferry in June.", ["plan"]),
+    ],
+)
+def test_a_cue_that_is_mostly_a_noun_needs_a_subject(text: str, cues: list[str]) -> None:
+    assert [r.cue for r in find_reported(text, split_sentences(text))] == cues

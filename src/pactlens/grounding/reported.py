@@ -63,6 +63,44 @@ _SOURCE_NOUN = re.compile(
     r"(?P<who>\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)"
     r"(?:\s+[\w'’-]+){1,3}?)\s+(?:also\s+|has\s+|have\s+|had\s+)?$"
 )
+#: What may stand right before a verb besides its subject ("they also plan", "to plan").
+_VERB_LEAD = frozenset(
+    {
+        "i",
+        "we",
+        "you",
+        "they",
+        "who",
+        "that",
+        "which",
+        "to",
+        "also",
+        "not",
+        "still",
+        "and",
+        "often",
+        "now",
+        "will",
+        "would",
+        "may",
+        "might",
+        "could",
+        "should",
+        "can",
+        "must",
+        "did",
+        "do",
+        "does",
+        "never",
+        "already",
+        "openly",
+        "publicly",
+        "strongly",
+        "repeatedly",
+    }
+)
+#: Words in -s that are no plural subject ("this", "is", "has", "as").
+_NOT_SUBJECT_ENDS = frozenset({"this", "is", "was", "has", "as", "its", "his", "us"})
 _QUOTE_CHARS = '"\u201c\u201d\u201e\u00ab\u00bb'
 
 
@@ -105,7 +143,9 @@ def cue_attribution(sentence: str) -> tuple[tuple[int, int] | None, tuple[int, i
     cues = [
         m
         for m in _WORD.finditer(plain)
-        if m.group().lower() in CUE_WORDS and not _NOUN_BEFORE.search(plain, 0, m.start())
+        if m.group().lower() in CUE_WORDS
+        and not _NOUN_BEFORE.search(plain, 0, m.start())
+        and not _as_noun(plain, m)
     ]
     according = re.search(r"\baccording to\b", plain, re.IGNORECASE)
     if not cues and according is None:
@@ -153,6 +193,22 @@ def _in_a_statement(plain: str) -> tuple[tuple[int, int] | None, tuple[int, int]
     if found is None or found[0] != 0:
         return None
     return (toks[0][0], toks[found[1] - 1][1]), (m.start("cue"), m.end("cue"))
+
+
+def _as_noun(plain: str, cue: re.Match[str]) -> bool:
+    """Whether a cue that is mostly a noun ("plan", "fear") reads as one here: as a verb
+    it needs a name, a pronoun, a plural or "to" right before it ("they plan", "officials
+    fear", "to plan"), not "a game plan" or "the greatest fear"."""
+    if cue.group().lower() not in lexicon.NOUN_VERBS:
+        return False
+    before = _WORD.findall(plain, max(0, cue.start() - 40), cue.start())
+    if not before:
+        return False
+    w = before[-1]
+    low = w.lower()
+    if low in lexicon.THIRD_PERSON or low in _VERB_LEAD or w[:1].isupper():
+        return False
+    return not (low.endswith("s") and low not in _NOT_SUBJECT_ENDS)
 
 
 @dataclass(frozen=True)
