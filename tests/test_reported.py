@@ -76,6 +76,8 @@ def test_cues_inside_quotation_marks_written_as_two_characters_are_not_reported(
         ("It was the greatest fear of the harbour town.", []),
         ("Officials fear the bridge will close in May.", ["fear"]),
         ("The two mayors plan to reopen the ferry in June.", ["plan"]),
+        # a passive cue with its agent: the subject did not speak
+        ("The new mayor was endorsed by every paper in the county.", []),
     ],
 )
 def test_a_cue_that_is_mostly_a_noun_needs_a_subject(text: str, cues: list[str]) -> None:

@@ -101,6 +101,12 @@ _VERB_LEAD = frozenset(
 )
 #: Words in -s that are no plural subject ("this", "is", "has", "as").
 _NOT_SUBJECT_ENDS = frozenset({"this", "is", "was", "has", "as", "its", "his", "us"})
+#: A passive cue with its agent ("was endorsed by X"): the subject did not speak. (Every
+#: passive cue left out was measured: PolNeAR counts many, "is expected to", "was called".)
+_BY_AFTER = re.compile(r"\s+by\b")
+_BE_BEFORE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+|not\s+|also\s+)?$", re.IGNORECASE
+)
 _QUOTE_CHARS = '"\u201c\u201d\u201e\u00ab\u00bb'
 
 
@@ -146,6 +152,7 @@ def cue_attribution(sentence: str) -> tuple[tuple[int, int] | None, tuple[int, i
         if m.group().lower() in CUE_WORDS
         and not _NOUN_BEFORE.search(plain, 0, m.start())
         and not _as_noun(plain, m)
+        and not (_BE_BEFORE.search(plain, 0, m.start()) and _BY_AFTER.match(plain, m.end()))
     ]
     according = re.search(r"\baccording to\b", plain, re.IGNORECASE)
     if not cues and according is None:
