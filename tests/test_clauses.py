@@ -50,6 +50,14 @@ def claims(sentence: str) -> list[tuple[str | None, str, str]]:
             "\u201cWe will win,\u201d he said, adding that the campaign raised more money.",
             [("he", "adding", "the campaign raised more money")],
         ),
+        (  # a speech verb sharing the clause's subject
+            "The police announced an arrest on Friday and said the curfew would go on.",
+            [("The police", "said", "the curfew would go on")],
+        ),
+        (
+            "Mayor Dahl backed the plan in May, but has also noted that it costs more.",
+            [("Mayor Dahl", "noted", "it costs more")],
+        ),
     ],
 )
 def test_a_second_claim_in_a_sentence(
@@ -73,6 +81,8 @@ def test_a_second_claim_in_a_sentence(
         "According to the report, the council approved the budget in May.",
         # a nested belief is part of the outer clause, not a claim of its own
         "The senator told reporters that his aides think the deal is dead.",
+        # a stance or belief verb sharing the clause's subject is seldom a claim
+        "The mayor visited the harbour and found that the ferries were late.",
     ],
 )
 def test_no_second_claim(sentence: str) -> None:
@@ -134,8 +144,60 @@ def mention(st: Statement) -> str | None:
             "Most residents",
             "understand",
         ),
+        ("The appeals court ruled that the ferry ban was unlawful.", "The appeals court", "ruled"),
+        (
+            "Both mayors described the bridge as a lifeline for the coast.",
+            "Both mayors",
+            "described",
+        ),
     ],
 )
 def test_cues_of_knowing_deciding_and_discussing(body: str, speaker: str, cue: str) -> None:
     (st,) = statements(body)
     assert (st.kind, mention(st), st.cue) == ("indirect", speaker, cue)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Critics mocked Mayor Lena Dahl's claim that the harbour would pay for itself.",
+            [("Mayor Lena Dahl", "claim", "the harbour would pay for itself")],
+        ),
+        (
+            "The council repeated its view that the ferries cost too much.",
+            [("its", "view", "the ferries cost too much")],
+        ),
+        (
+            "Few recall the senator's earlier assertion that taxes would fall.",
+            [("the senator", "assertion", "taxes would fall")],
+        ),
+    ],
+)
+def test_a_noun_cue_with_its_owner_is_a_claim(
+    sentence: str, expected: list[tuple[str | None, str, str]]
+) -> None:
+    assert claims(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # nobody owns the claim
+        "The paper mocked the claim that the harbour would pay for itself.",
+        # a verb reports it already: the verb's claim, not a second one
+        "Mayor Dahl stressed her view that the ferries cost too much.",
+        # no clause follows the noun
+        "Mayor Dahl's view of the harbour has not changed.",
+    ],
+)
+def test_no_noun_cue_claim(sentence: str) -> None:
+    assert [c for c in claims(sentence) if c[1] in ("claim", "view")] == []
+
+
+def test_a_noun_cue_owned_by_a_pronoun_names_the_person() -> None:
+    found = statements(
+        "Mayor Lena Dahl visited the harbour. Aides repeated her belief that the port would grow."
+    )
+    [st] = [s for s in found if s.cue == "belief"]
+    assert (st.speaker, mention(st), st.text) == ("Lena Dahl", "her", "the port would grow")

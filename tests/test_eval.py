@@ -130,6 +130,24 @@ def test_brat_parsing() -> None:
     assert third.content == ((70, 75), (80, 85))  # Content2 continues Content
 
 
+def test_quotation_marks_written_as_two_apostrophes_make_a_quoted_relation() -> None:
+    # some archived NYT texts write every quotation ''so'' (or ``so'')
+    quote = polnear.Relation(merge([(0, 20)]), "''We're done,'' he said")
+    mixed = polnear.Relation(
+        merge([(0, 60)]), "the plan was ``a disaster'' for the voters of the state"
+    )
+    plain = polnear.Relation(merge([(0, 20)]), "that the voters' plan was fine")
+    assert (quote.direct, quote.kind) == (True, "direct")
+    assert (mixed.direct, mixed.kind) == (True, "mixed")
+    assert (plain.direct, plain.kind) == (False, "indirect")
+    raw = "Smith said: ''We will sign.''\n"
+    (direct,) = [
+        s for s in polnear.predicted_statements(Baseline()(raw), raw) if s.kind == "direct"
+    ]
+    ((start, end),) = direct.span
+    assert raw[start:end] == "''We will sign.''"  # widened over both apostrophes
+
+
 def test_polnear_loader_picks_one_annotator(tmp_path: Path) -> None:
     (tmp_path / "text").mkdir()
     (tmp_path / "attributions").mkdir()

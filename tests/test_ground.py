@@ -239,6 +239,31 @@ def test_marks_at_other_marks_are_read_by_context() -> None:
     ]
 
 
+def test_quotation_marks_written_as_two_characters() -> None:
+    text = (
+        "''We will sign it,'' Ms. Ortiz said. She told me, ``It's done.''\n\n"
+        "She has ''big plans'' for it. The voters' choice isn't hers.\n\n"
+        "''One paragraph of it.\n\n''And the next one,'' said Mr. Lee."
+    )
+    qs = find_quotations(text)
+    assert texts([q.span for q in qs]) == [
+        "We will sign it,",
+        "It's done.",
+        "big plans",
+        "One paragraph of it.",
+        "And the next one,",
+    ]
+    first = qs[0]
+    assert (text[first.open : first.open + 2], text[first.close - 1 : first.close + 1]) == (
+        "''",
+        "''",
+    )
+    assert [q.scare for q in qs[:3]] == [False, False, True]
+    assert qs[3].runs_on and qs[4].continuation
+    said = attribute(text, [q for q in qs if not q.scare])
+    assert [a.speaker for a in said] == ["Ortiz", "Ortiz", None, "Lee"]  # as with “…”
+
+
 def test_scare_quotes() -> None:
     text = (
         "Crowds chanted “Welcome Putin” and waved flags. Critics called it “fake news”. "
@@ -487,6 +512,20 @@ def test_an_interrupted_quote_is_one_utterance() -> None:
     assert first.speaker == "Ann Smith" and first.cue == "said"
     assert [a.quote.span.text for a in second.pieces] == ["No more,"]
     assert second.speaker == "Lee"
+
+
+def test_a_quote_interrupted_by_a_long_appositive_is_one_utterance() -> None:
+    text = (
+        "Intro.\n\n“This is no reform,” said Ana Ruiz, an economist who ran the budget "
+        "office for six years and now leads the Harbour Institute, a research group in Oslo. "
+        "“It is only more complexity.”"
+    )
+    [u] = utterances(text, attribute(text, find_quotations(text)))
+    assert [a.quote.span.text for a in u.pieces] == [
+        "This is no reform,",
+        "It is only more complexity.",
+    ]
+    assert u.speaker == "Ana Ruiz"
 
 
 def test_pieces_apart_or_by_other_speakers_stay_separate() -> None:

@@ -92,6 +92,18 @@ def test_the_scorer_tells_gold_direct_mixed_and_indirect_apart(content: str, kin
         # "…, X said": X is too often wrong for the rule to cut; the sentence is kept
         ("The border would reopen, Mr. Dahl said.", "The border would reopen, Mr. Dahl said."),
         ("Mr. Dahl told reporters that the border would reopen.", "the border would reopen."),
+        # the speaker opens its clause after a conjunction or a phrase set off by a comma
+        ("But in May, Mr. Dahl said the border would reopen.", "the border would reopen."),
+        # a source phrase opens the sentence: what its subject does, after the subject
+        (
+            "In a statement issued on Tuesday, Mr. Dahl was more careful than his aides.",
+            "was more careful than his aides.",
+        ),
+        # a participle hanging off the sentence: what follows it
+        (
+            "The two unions filed a motion to halt the sale, arguing it was unlawful.",
+            "it was unlawful.",
+        ),
     ],
 )
 def test_reported_speech_is_the_clause_without_its_source(body: str, said: str) -> None:
@@ -108,4 +120,23 @@ def test_each_statement_says_what_set_its_speaker() -> None:
         ("direct", "rule:after", "Dahl"),
         ("mixed", "rule:before", "Cruz"),  # the verb's subject, not its object
         ("indirect", "rule:reported", "Berg"),
+    ]
+
+
+def test_a_lead_in_ending_with_a_colon_reports_the_next_paragraph() -> None:
+    _, (st,) = statements(
+        "The mayor spoke for an hour.\n\nMs. Dahl added:\n\nThe harbour will stay open all "
+        "winter, and the ferries will run twice a day.\n\nOther news followed."
+    )
+    assert (st.kind, st.speaker) == ("indirect", "Dahl")
+    assert st.text == "The harbour will stay open all winter, and the ferries will run twice a day."
+
+
+def test_a_lead_in_to_a_quoted_paragraph_is_not_a_statement_of_its_own() -> None:
+    _, found = statements(
+        "The mayor spoke for an hour.\n\nMs. Dahl added:\n\n\u201cThe harbour will stay open "
+        "all winter.\u201d\n\nOther news followed."
+    )
+    assert [(s.kind, s.text) for s in found] == [
+        ("direct", "The harbour will stay open all winter.")
     ]

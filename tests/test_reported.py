@@ -36,6 +36,10 @@ def reported(text: str) -> list[tuple[str, str, str]]:
             "Ministers met on Monday. She told reporters the deal was close.",
             [("She", "She", "told")],
         ),
+        (  # a name later in the clause is not the speaker of "…, claiming"
+            "Reid mocked the plan, claiming that Mr. Dahl had a source.",
+            [("Reid", "Reid", "claiming")],
+        ),
     ],
 )
 def test_shapes_of_reported_speech(text: str, expected: list[tuple[str, str, str]]) -> None:
@@ -55,3 +59,26 @@ def test_plain_sentences_and_skipped_ones_give_nothing() -> None:
     sentences = split_sentences(text)
     assert find_reported(text, sentences[:1]) == []
     assert find_reported(text, sentences, skip={2}) == []
+
+
+def test_cues_inside_quotation_marks_written_as_two_characters_are_not_reported() -> None:
+    for text in (
+        "Voters are ''told the deal was close,'' critics wrote at length.",
+        "Voters are ``told the deal was close,'' critics wrote at length.",
+    ):
+        assert [r.cue for r in find_reported(text, split_sentences(text))] == ["wrote"]
+
+
+@pytest.mark.parametrize(
+    ("text", "cues"),
+    [
+        ("He came to each debate with a game plan and kept to it.", []),
+        ("It was the greatest fear of the harbour town.", []),
+        ("Officials fear the bridge will close in May.", ["fear"]),
+        ("The two mayors plan to reopen the ferry in June.", ["plan"]),
+        # a passive cue with its agent: the subject did not speak
+        ("The new mayor was endorsed by every paper in the county.", []),
+    ],
+)
+def test_a_cue_that_is_mostly_a_noun_needs_a_subject(text: str, cues: list[str]) -> None:
+    assert [r.cue for r in find_reported(text, split_sentences(text))] == cues

@@ -2,7 +2,8 @@
 
 Gold: every ``E`` relation with a ``Content`` (and, three times in dev, a ``Content2``
 that continues it: the pieces are merged into one discontinuous span). The relation is
-a *direct* quote when its Content holds a double quotation mark (``" “ ” „ « »``) and
+a *direct* quote when its Content holds a double quotation mark (``" “ ” „ « »``, or
+one written as two apostrophes or two backticks, as some archived NYT texts do) and
 *indirect* otherwise. ``Discard``/``Discuss`` spans are not relations and are ignored.
 
 Predictions: the statements of an :class:`~pactlens.ArticleSummary`. Their spans index
@@ -45,8 +46,11 @@ __all__ = [
 #: Lenient and strict overlap thresholds (share of the gold span's characters).
 THRESHOLDS = (0.3, 0.8)
 _QUOTE_MARKS = frozenset('"“”„«»')
-#: Quoted stretches of a gold content ("…" or “…”, unclosed to the end).
-_QUOTED = re.compile(r'["“„«][^"”»]*(?:["”»]|$)')
+#: Double quotation marks written as two characters: ''…'' and ``…'' (seven NYT dev
+#: articles, as archived, write every quotation so; they hold no other double mark).
+_TWIN_MARKS = ("''", "``")
+#: Quoted stretches of a gold content ("…", “…” or ''…'', unclosed to the end).
+_QUOTED = re.compile(r'["“„«][^"”»]*(?:["”»]|$)|(?:\'\'|``).*?(?:\'\'|$)')
 #: A gold content with a quotation and at most this many other words ("he said",
 #: "that") is a direct quote; more makes it reported speech with quoted words.
 _DIRECT_SLACK = 2
@@ -70,7 +74,8 @@ class Relation:
     @property
     def direct(self) -> bool:
         """Whether the content holds a quotation (a full quote or quoted words)."""
-        return any(c in _QUOTE_MARKS for c in self.content_text)
+        text = self.content_text
+        return any(c in _QUOTE_MARKS for c in text) or any(m in text for m in _TWIN_MARKS)
 
     @property
     def kind(self) -> str:
@@ -225,9 +230,13 @@ def _with_marks(raw: str, span: Intervals) -> Intervals:
         return span
     (start, first_end), rest = span[0], span[1:]
     last_start, end = span[-1]
-    if start > 0 and raw[start - 1] in _QUOTE_MARKS:
+    if raw[max(0, start - 2) : start] in _TWIN_MARKS:
+        start -= 2
+    elif start > 0 and raw[start - 1] in _QUOTE_MARKS:
         start -= 1
-    if end < len(raw) and raw[end] in _QUOTE_MARKS:
+    if raw[end : end + 2] in _TWIN_MARKS:
+        end += 2
+    elif end < len(raw) and raw[end] in _QUOTE_MARKS:
         end += 1
     if not rest:
         return ((start, end),)

@@ -7,7 +7,11 @@ carry more, each a reporting, belief or stance verb with its own subject and cla
 * a coordinate or subordinate clause: "X said A, but she noted that B", "… — and he
   noted that B", "…, though she acknowledged B";
 * a relative clause: "… said X, who added that B";
-* a quotation's sentence: "“…,” he said, adding that B".
+* a speech verb sharing its clause's subject: "X announced an arrest and said B",
+  "…, but has noted that B" (a stance or belief verb there is seldom a claim);
+* a quotation's sentence: "“…,” he said, adding that B";
+* a noun cue its owner holds: "Trump's claim that B", "her view that B" (nested: it
+  cuts no other clause; "the claim that B", owned by nobody, is left out).
 
 :func:`attributions_in` finds each such verb with its subject and its clause (the words
 after the verb, a leading "that" or listener dropped, up to where the next claim
@@ -42,6 +46,12 @@ _LEADING_SOURCE = re.compile(r"\s*according to\b[^,;]*,$", re.IGNORECASE)
 #: The fewest words a clause must hold to count as what was said.
 _MIN_WORDS = 3
 _QUOTE_MARKS = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')
+#: What may stand between "and"/"but" and a verb sharing the clause's subject.
+_BETWEEN = frozenset({"also", "has", "have", "had", "then", "later", "again", "not"})
+#: Who may own a noun cue besides a name with "'s" ("their" says too little).
+_POSSESSIVES = frozenset({"his", "her", "its"})
+#: Lowercase words between an owner and its noun cue that are not adjectives.
+_NOT_ADJECTIVE = lexicon.DETERMINERS | lexicon.PREPOSITIONS | CUE_WORDS | {"and", "or"}
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,15 @@ def _boundary(toks: list[Tok], first: int) -> int | None:
     return None
 
 
+def _coordinate(toks: list[Tok], v: int) -> int | None:
+    """The "and"/"but" right before the verb at ``v`` when the verb shares the clause's
+    subject ("… and said", "but has noted", "and also said"), else None."""
+    k = v - 1
+    while k > 0 and (toks[k][2] in _BETWEEN or toks[k][2].endswith("ly")):
+        k -= 1
+    return k if k > 0 and toks[k][2] in ("and", "but") and k < v else None
+
+
 def _content_start(toks: list[Tok], v: int) -> int:
     """The token after the verb at ``v`` where its clause starts: past "that", past a
     listener ("told reporters that"), past a colon."""
@@ -97,6 +116,36 @@ def _content_start(toks: list[Tok], v: int) -> int:
     return k
 
 
+def _adjective(w: str) -> bool:
+    owner = w in _POSSESSIVES or w.endswith(("'s", "’s"))
+    return w.islower() and not owner and w not in _NOT_ADJECTIVE
+
+
+def _possessor(toks: list[Tok], n: int) -> tuple[int, int] | None:
+    """The owner of the noun cue at ``n`` followed by "that" ("his view that", "Mr.
+    Obama's claim that", "the senator's earlier claim that"), as a token range without
+    its "'s"; None when nobody owns it ("the claim that") or a verb already reports it."""
+    if n + 1 >= len(toks) or toks[n + 1][2] != "that":
+        return None
+    k = n - 1
+    while k >= 0 and n - k <= 2 and _adjective(toks[k][2]):
+        k -= 1  # "earlier", "tacit"
+    if k < 0:
+        return None
+    w = toks[k][2]
+    if w.lower() in _POSSESSIVES:
+        first = k
+    elif w.endswith(("'s", "’s")) and len(w) > 2:
+        first = k
+        while first > 0 and (toks[first - 1][2][:1].isupper() or toks[first - 1][2] == "the"):
+            first -= 1
+    else:
+        return None
+    if first > 0 and _is_cue(toks, first - 1):
+        return None  # "highlighted his message that": the verb's claim
+    return first, k + 1
+
+
 def attributions_in(sentence: str) -> list[Claim]:
     """Every reporting, belief or stance verb outside quotation marks in ``sentence``
     that has a subject (its own, or the clause's for "…, adding that") and a clause of
@@ -106,6 +155,11 @@ def attributions_in(sentence: str) -> list[Claim]:
     toks = tokens(plain)
     found: list[tuple[tuple[int, int] | None, int, int, int | None]] = []
     for v in range(len(toks)):
+        if toks[v][2] in lexicon.NOUN_CUES and (owner := _possessor(toks, v)) is not None:
+            a, b = toks[owner[0]][0], toks[owner[1] - 1][1]
+            b -= 2 if sentence[b - 2 : b] in ("'s", "’s") else 0
+            found.append(((a, b), v, v + 2, None))  # nested: it cuts no other clause
+            continue
         if not _is_cue(toks, v) or _passive(toks, v):
             continue
         start = _content_start(toks, v)
@@ -114,11 +168,17 @@ def attributions_in(sentence: str) -> list[Claim]:
         if toks[start][2].lower() in lexicon.PREPOSITIONS:
             continue  # "insisted on being …", "learned of a meeting": no clause said
         hanging = v > 0 and toks[v - 1][2] == "," and toks[v][2].endswith("ing")
+        link = _coordinate(toks, v)
         if hanging:
             subject = clause_subject(toks, 0, v)
             boundary: int | None = toks[v - 1][0]
         elif toks[v][2] in _BELIEF_ONLY:
             continue  # "…, and they feel buoyed", "who want to see": seldom a claim
+        elif link is not None and toks[v][2] in lexicon.SPEECH_VERBS:  # "X met them and said B"
+            subject = clause_subject(toks, 0, link)
+            if subject is None:
+                continue
+            boundary = toks[link - 1][0] if link and toks[link - 1][2] == "," else toks[link][0]
         else:
             subject = subject_before(toks, v, 0)
             if subject is None:
@@ -136,7 +196,7 @@ def attributions_in(sentence: str) -> list[Claim]:
         a = toks[start][0]
         words = bisect.bisect_left([t[0] for t in toks], end) - start
         text = sentence[a:end]
-        if words < _MIN_WORDS or any(c in _QUOTE_MARKS for c in text):
+        if words < _MIN_WORDS or any(c in _QUOTE_MARKS for c in text) or "''" in text:
             continue
         claims.append(Claim(speaker, (toks[v][0], toks[v][1]), (a, end), boundary))
     return claims

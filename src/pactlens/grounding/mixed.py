@@ -14,7 +14,7 @@ import re
 from pactlens import lexicon
 from pactlens._models import Span
 from pactlens.grounding.quotes import Quotation
-from pactlens.grounding.reported import cue_attribution, outside_quotes
+from pactlens.grounding.reported import SOURCE_NOUNS, cue_attribution, outside_quotes
 from pactlens.grounding.subjects import clause_subject, subject_of_verb, tokens
 
 __all__ = ["content_clause", "is_embedded", "reported_clause", "subject_of"]
@@ -108,6 +108,11 @@ _AFTER_CUE = re.compile(r"\s*(?:that\b|:)?\s*", re.IGNORECASE)
 #: "told reporters that …", "warned Congress that …": the listener is no content.
 _TOLD_THAT = re.compile(r"\s*(?:(?:[\w.'-]+\s+){0,3}?that\b|:)?\s*", re.IGNORECASE)
 _TELLING = frozenset({"told", "tells", "tell", "warned", "assured", "reminded", "informed"})
+#: What may come before a speaker that opens its clause: a conjunction, a phrase set off
+#: by a comma ("But in August, several groups called for …").
+_OPENER = re.compile(
+    r"(?:(?:but|and|yet|so|still|now|however)\b,?\s*)?(?:[^,;]{1,60},\s*)?", re.IGNORECASE
+)
 _BEFORE_SOURCE = re.compile(r"[\s,;:—–-]*(?:according\s+to\s*)?$", re.IGNORECASE)
 
 
@@ -125,10 +130,17 @@ def reported_clause(text: str, sentence: Span, speaker: Span | None, cue: str | 
     if found is None:
         return whole
     gap = found.start() - (at + len(speaker.text))
-    if at <= _LEAD and 0 <= gap <= _NEAR:  # "X said (that) …", X opening the sentence
+    hanging = cue.endswith("ing") and re.search(r",\s*$", body[: found.start()]) is not None
+    opens = at <= _LEAD or _OPENER.fullmatch(body, 0, at) is not None
+    if hanging or (opens and 0 <= gap <= _NEAR):  # "X said (that) …", X opening it
         # "X said (that) …": what follows the verb
         after = _TOLD_THAT if cue.casefold() in _TELLING else _AFTER_CUE
         start = after.match(body, found.end()).end()  # type: ignore[union-attr]
+        end = len(body)
+    elif found.start() < at and cue.casefold() in SOURCE_NOUNS:
+        # "In a statement, X …": what X does or is said, after X
+        start = at + len(speaker.text)
+        start += len(body[start:]) - len(body[start:].lstrip())
         end = len(body)
     elif found.start() <= _LEAD < at and cue.casefold() == "according to":
         # "According to X, …": what follows the source

@@ -1,8 +1,9 @@
 """Quotations and sentences: where quoted words are, found by the marks around them.
 
-Pure and deterministic. Curly, straight and guillemet double quotes; single quotes where
-they are the quote style; news style for quotes that run over paragraphs. Scare quotes
-and titles are flagged, not dropped. :func:`sentence_at` never splits a closed quotation.
+Pure and deterministic. Curly, straight and guillemet double quotes, and double quotes
+written as two characters (''…'', ``…''); single quotes where they are the quote style;
+news style for quotes that run over paragraphs. Scare quotes and titles are flagged, not
+dropped. :func:`sentence_at` never splits a closed quotation.
 
 Linear in the length of the text: each line's quotations and sentence starts are found
 once (:class:`SentenceIndex`, kept for the last few texts) and looked up by bisection.
@@ -40,7 +41,9 @@ _CLOSE_CTX = ".,;:!?)]}…—–-"
 #: Quoted words at most this many, inside the writer's sentence, are not a statement.
 _FRAGMENT = 3
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
-_DOUBLE = re.compile("[" + re.escape("".join(DOUBLE_QUOTES)) + "]")
+#: A double mark, or one written as two characters (''…'' or ``…'', as some wire and
+#: archive texts encode quotation marks).
+_DOUBLE = re.compile("''|``|[" + re.escape("".join(DOUBLE_QUOTES)) + "]")
 _SINGLE = re.compile("[" + re.escape("".join(SINGLE_QUOTES)) + "]")
 _NEWLINE = re.compile("\n")
 #: ``\s`` is exactly ``str.isspace``: at most one character that ``strip()`` would keep.
@@ -49,7 +52,8 @@ _ONE_MARK = re.compile(r"\s*(?:\S\s*)?")
 
 @dataclass(frozen=True, slots=True)
 class Quotation:
-    """Quoted words: ``span`` is inside the marks; ``open``/``close`` index the marks.
+    """Quoted words: ``span`` is inside the marks; ``open``/``close`` index the marks
+    (the outer character of a mark written as two, ''…'').
 
     A quotation that runs on into the next paragraph (news style) has no closing mark:
     ``runs_on`` is true and ``close`` is ``span.end``. The next paragraph's piece has
@@ -73,9 +77,14 @@ def _role(text: str, i: int, nominal: str, *, single: bool = False) -> str:
         b -= 1
     while a < len(text) and text[a] in QUOTE_MARKS and text[a] != text[i]:
         a += 1
+    return _flanked(text, b, a, nominal, apostrophe=single and a == i + 1 and b == i - 1)
+
+
+def _flanked(text: str, b: int, a: int, nominal: str, *, apostrophe: bool = False) -> str:
+    """Open, close or ``nominal`` by the characters at ``b`` (before) and ``a`` (after)."""
     before = text[b] if b >= 0 else "\n"
     after = text[a] if a < len(text) else "\n"
-    if single and before.isalnum() and after.isalnum() and a == i + 1 and b == i - 1:
+    if apostrophe and before.isalnum() and after.isalnum():
         return ""  # an apostrophe: don't, Kim’s
     left = before.isspace() or before in _OPEN_CTX
     right = after.isspace() or after in _CLOSE_CTX
@@ -116,25 +125,29 @@ def _single_pairs(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return pairs
 
 
-def find_quotations(text: str, *, nested: bool = False) -> list[Quotation]:
-    """Quoted passages, in order: curly, straight and guillemet double quotes, and single
-    quotes where they are the quote style (a paragraph or headline with no double quotes).
+_Found = tuple[int, int | None, int, bool]  # open, close (None: runs on), depth, continuation
 
-    News style is followed: a quotation running over paragraphs opens in each one and
-    closes only at the end. Apostrophes (don't, Kim’s, ’90s) are never quote marks. With
-    ``nested`` the quotes inside quotes (depth 1) are returned too.
-    """
-    paras = _paragraphs(text)
+
+def _double_pairs(text: str, paras: list[tuple[int, int]]) -> tuple[list[_Found], set[int]]:
+    """The double-mark quotations, and the inner character of each two-character mark
+    (''…'', ``…''): that character stands for its mark in the pairs."""
     pstarts = [a for a, _ in paras]
-    found: list[tuple[int, int | None, int, bool]] = []  # open, close, depth, continuation
+    found: list[_Found] = []
     stack: list[tuple[int, str, int, bool]] = []  # open, family, paragraph, continuation
     ran_on = -2
+    twins = set()
     for m in _DOUBLE.finditer(text):
         i, ch = m.start(), m.group()
-        role = _role(text, i, DOUBLE_QUOTES[ch])
+        if len(ch) == 2:
+            role = "open" if ch == "``" else _flanked(text, i - 1, i + 2, "")
+            family = "twin"
+            i += role == "open"  # the character next to the words stands for the mark
+            twins.add(i)
+        else:
+            role = _role(text, i, DOUBLE_QUOTES[ch])
+            family = "straight" if ch == '"' else "guillemet" if ch in "«»" else "curly"
         if not role:
             continue
-        family = "straight" if ch == '"' else "guillemet" if ch in "«»" else "curly"
         p = bisect.bisect_right(pstarts, i) - 1
         if stack and stack[0][2] != p:
             found.extend((o, None, d, cont) for d, (o, _, _, cont) in enumerate(stack))
@@ -142,13 +155,29 @@ def find_quotations(text: str, *, nested: bool = False) -> list[Quotation]:
         if role == "open":
             if stack and stack[-1][1] == family:
                 stack.pop()  # an earlier mark that never closed
-            cont = not stack and p == ran_on + 1 and not text[paras[p][0] : i].strip()
+            lead = text[paras[p][0] : m.start()]
+            cont = not stack and p == ran_on + 1 and not lead.strip()
             stack.append((i, family, p, cont))
         elif stack:
             d = max((k for k, e in enumerate(stack) if e[1] == family), default=len(stack) - 1)
             found.append((stack[d][0], i, d, stack[d][3]))
             del stack[d:]
     found.extend((o, None, d, cont) for d, (o, _, _, cont) in enumerate(stack))
+    return found, twins
+
+
+def find_quotations(text: str, *, nested: bool = False) -> list[Quotation]:
+    """Quoted passages, in order: curly, straight and guillemet double quotes (also
+    written as two characters, ''…'' or ``…''), and single quotes where they are the
+    quote style (a paragraph or headline with no double quotes).
+
+    News style is followed: a quotation running over paragraphs opens in each one and
+    closes only at the end. Apostrophes (don't, Kim’s, ’90s) are never quote marks. With
+    ``nested`` the quotes inside quotes (depth 1) are returned too.
+    """
+    paras = _paragraphs(text)
+    pstarts = [a for a, _ in paras]
+    found, twins = _double_pairs(text, paras)
 
     def para_end(i: int) -> int:
         return paras[bisect.bisect_right(pstarts, i) - 1][1]
@@ -172,7 +201,11 @@ def find_quotations(text: str, *, nested: bool = False) -> list[Quotation]:
         words = len(WORD.findall(normalise_with_ends(inner)[0]))
         if words and (nested or depth == 0):
             span = span_of(text, start, stop)
-            q = Quotation(span, o, end, words, depth=depth, runs_on=c is None, continuation=cont)
+            # ``open`` and ``close`` index a two-character mark's outer character
+            first, last = o - (o in twins), end + (c is not None and c in twins)
+            q = Quotation(
+                span, first, last, words, depth=depth, runs_on=c is None, continuation=cont
+            )
             quotes.append(dataclasses.replace(q, scare=_is_scare(text, q, newlines)))
     return quotes
 

@@ -23,6 +23,7 @@ from pactlens.grounding.subjects import clause_subject, subject_of_verb, tokens
 __all__ = [
     "CUE_WORDS",
     "MENTION",
+    "SOURCE_NOUNS",
     "Reported",
     "cue_attribution",
     "find_reported",
@@ -62,13 +63,58 @@ _SOURCE_NOUN = re.compile(
     r"(?P<who>\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)"
     r"(?:\s+[\w'’-]+){1,3}?)\s+(?:also\s+|has\s+|have\s+|had\s+)?$"
 )
+#: What may stand right before a verb besides its subject ("they also plan", "to plan").
+_VERB_LEAD = frozenset(
+    {
+        "i",
+        "we",
+        "you",
+        "they",
+        "who",
+        "that",
+        "which",
+        "to",
+        "also",
+        "not",
+        "still",
+        "and",
+        "often",
+        "now",
+        "will",
+        "would",
+        "may",
+        "might",
+        "could",
+        "should",
+        "can",
+        "must",
+        "did",
+        "do",
+        "does",
+        "never",
+        "already",
+        "openly",
+        "publicly",
+        "strongly",
+        "repeatedly",
+    }
+)
+#: Words in -s that are no plural subject ("this", "is", "has", "as").
+_NOT_SUBJECT_ENDS = frozenset({"this", "is", "was", "has", "as", "its", "his", "us"})
+#: A passive cue with its agent ("was endorsed by X"): the subject did not speak. (Every
+#: passive cue left out was measured: PolNeAR counts many, "is expected to", "was called".)
+_BY_AFTER = re.compile(r"\s+by\b")
+_BE_BEFORE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+|not\s+|also\s+)?$", re.IGNORECASE
+)
 _QUOTE_CHARS = '"\u201c\u201d\u201e\u00ab\u00bb'
 
 
 def outside_quotes(sentence: str) -> str:
     """The sentence with quoted stretches blanked (same length)."""
     out, inside = [], False
-    for c in sentence:
+    # a mark written as two characters (''…'', ``…'') counts once: its second is a blank
+    for c in sentence.replace("``", "\u201c ").replace("''", '" '):
         if c in _QUOTE_CHARS:
             inside = not inside if c == '"' else c in "\u201c\u201e\u00ab"
             out.append(" ")
@@ -103,11 +149,14 @@ def cue_attribution(sentence: str) -> tuple[tuple[int, int] | None, tuple[int, i
     cues = [
         m
         for m in _WORD.finditer(plain)
-        if m.group().lower() in CUE_WORDS and not _NOUN_BEFORE.search(plain, 0, m.start())
+        if m.group().lower() in CUE_WORDS
+        and not _NOUN_BEFORE.search(plain, 0, m.start())
+        and not _as_noun(plain, m)
+        and not (_BE_BEFORE.search(plain, 0, m.start()) and _BY_AFTER.match(plain, m.end()))
     ]
     according = re.search(r"\baccording to\b", plain, re.IGNORECASE)
     if not cues and according is None:
-        return None
+        return _in_a_statement(plain)
     if according is not None and (not cues or according.start() < cues[0].start()):
         where = (according.start(), according.end())
         toks = tokens(plain, where[1])
@@ -121,12 +170,52 @@ def cue_attribution(sentence: str) -> tuple[tuple[int, int] | None, tuple[int, i
     for cue in cues:
         where = (cue.start(), cue.end())
         after = names_in(plain, where[1], where[1] + 40)[:1]
-        if after and re.search(r",\s*$", plain[: where[0]]):
+        right_after = after and not plain[where[1] : after[0][0]].strip()
+        if right_after and re.search(r",\s*$", plain[: where[0]]):
             return after[0], where  # "…, said Mr. Dahl."
         found = subject_of_verb(toks, bisect.bisect_left(starts, where[0]), 0)
         if found is not None:
             return (toks[found[0]][0], toks[found[1] - 1][1]), where
     return None, (cues[0].start(), cues[0].end())
+
+
+#: "In a statement, X …", "In an interview on Sunday, X …": a source phrase opening the
+#: sentence makes what its subject does or is said a report (no cue verb needed).
+SOURCE_NOUNS = frozenset(
+    {"statement", "interview", "speech", "letter", "tweet", "post", "memo", "op-ed", "email"}
+)
+_IN_SOURCE = re.compile(
+    rf"\s*In (?:a|an|his|her|its|their) (?:[\w-]+ ){{0,3}}?(?P<cue>{'|'.join(SOURCE_NOUNS)})\b"
+    r"[^,;]{0,80},\s+"
+)
+
+
+def _in_a_statement(plain: str) -> tuple[tuple[int, int] | None, tuple[int, int]] | None:
+    """The subject after an opening "In a statement, …" and the source noun, or None."""
+    m = _IN_SOURCE.match(plain)
+    if m is None:
+        return None
+    toks = tokens(plain, m.end())
+    found = clause_subject(toks, 0, min(len(toks), 8))
+    if found is None or found[0] != 0:
+        return None
+    return (toks[0][0], toks[found[1] - 1][1]), (m.start("cue"), m.end("cue"))
+
+
+def _as_noun(plain: str, cue: re.Match[str]) -> bool:
+    """Whether a cue that is mostly a noun ("plan", "fear") reads as one here: as a verb
+    it needs a name, a pronoun, a plural or "to" right before it ("they plan", "officials
+    fear", "to plan"), not "a game plan" or "the greatest fear"."""
+    if cue.group().lower() not in lexicon.NOUN_VERBS:
+        return False
+    before = _WORD.findall(plain, max(0, cue.start() - 40), cue.start())
+    if not before:
+        return False
+    w = before[-1]
+    low = w.lower()
+    if low in lexicon.THIRD_PERSON or low in _VERB_LEAD or w[:1].isupper():
+        return False
+    return not (low.endswith("s") and low not in _NOT_SUBJECT_ENDS)
 
 
 @dataclass(frozen=True)

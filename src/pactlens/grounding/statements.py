@@ -19,6 +19,7 @@ from pactlens.grounding.people import People
 from pactlens.grounding.reported import find_reported
 from pactlens.grounding.subjects import tokens
 from pactlens.grounding.utterances import Utterance, utterances
+from pactlens.text.normalise import span_of
 
 if TYPE_CHECKING:
     from pactlens._extraction import Extraction
@@ -29,6 +30,8 @@ __all__ = ["build_statements"]
 
 #: sentence, speaker, cue, mention, method
 _Claim = tuple[int, str, "str | None", "Span | None", str]
+#: The owner of a noun cue ("his view that") resolved as the subject pronoun would be.
+_OWNER = {"his": "he", "her": "she", "His": "he", "Her": "she", "its": "it", "Its": "it"}
 
 
 def build_statements(
@@ -107,7 +110,7 @@ def _more(
                 breaks.append(body.start + claim.boundary)
             a, b = (body.start + i for i in claim.speaker)
             mention = Span(start=a, end=b, text=text[a:b])
-            words = [w for _, _, w in tokens(mention.text)]
+            words = [_OWNER.get(w, w) for _, _, w in tokens(mention.text)]  # "his view"
             speaker = people.speaker(words, a, body.start) or mention.text
             a, b = (body.start + i for i in claim.content)
             said = Span(start=a, end=b, text=text[a:b])
@@ -266,7 +269,10 @@ def _claims(
     model_says = {r.sentence: r.speaker.strip() for r in extraction.reported}
     claims: list[_Claim] = []
     bodies = [prepared.body_of(n) for n in range(1, len(prepared.sentences) + 1)]
+    quoting = set(used)  # the cues of quotations: "He said:" before a quoted paragraph
     for r in find_reported(prepared.article.text, bodies, skip=quoted):
+        if r.cue_at in quoting:
+            continue
         # "both leaders", "he": the model may know who; the rule keeps the mention.
         words = [w for _, _, w in tokens(r.speaker_span.text)]
         start = bodies[r.sentence - 1].start
@@ -304,6 +310,8 @@ def _indirect(
             start = sentence.start + mention.start
             speaker_span = Span(start=start, end=start + len(mention.text), text=mention.text)
     said = reported_clause(text, sentence, speaker_span, cue)
+    if said == sentence and sentence.text.endswith(":"):
+        said = _next_paragraph(text, sentence.end) or said  # "Limbaugh added:" + a paragraph
     pieces = [q.span for q in prepared.scare_quotes if said.start <= q.open and q.close <= said.end]
     return Statement(
         id=statement_id,
@@ -318,6 +326,17 @@ def _indirect(
         agreement_id=_agreement_for(agreements, sentence.start),
         method=method,
     )
+
+
+def _next_paragraph(text: str, end: int) -> Span | None:
+    """The paragraph after a lead-in that ends its own paragraph at ``end``."""
+    rest = text[end:]
+    gap = len(rest) - len(rest.lstrip())
+    if "\n" not in rest[:gap]:
+        return None
+    start = end + gap
+    stop = text.find("\n", start)
+    return _strip(span_of(text, start, len(text) if stop < 0 else stop), text)
 
 
 def _agreement_for(agreements: list[Agreement], index: int) -> str | None:

@@ -60,6 +60,8 @@ __all__ = [
     "NOT_PARTIES",
     "NOT_PERSON",
     "NOT_PLACES",
+    "NOUN_CUES",
+    "NOUN_VERBS",
     "NO_INVERSION",
     "NUMBERS",
     "ORGANISATIONS",
@@ -118,6 +120,10 @@ REPORTED_CUES = SPEECH_VERBS | _words("speech", "reported_cues")
 BELIEF_VERBS = _words("speech", "belief")
 #: Verbs by which a source reports a finding or a stand ("a poll shows").
 STANCE_VERBS = _words("speech", "stance") | _words("speech", "stance_more")
+#: Cue verbs that are mostly nouns ("plan", "fear"): a verb only after a subject.
+NOUN_VERBS = _words("speech", "noun_verbs")
+#: Nouns that carry a claim when a possessor owns them ("his view that …").
+NOUN_CUES = _words("speech", "noun_cues")
 #: Words that make a closing line reported speech rather than a publisher's blurb.
 BLURB_EXCEPTIONS: tuple[str, ...] = tuple(_DATA["speech"]["blurb_exceptions"])
 

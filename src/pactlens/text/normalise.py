@@ -44,7 +44,7 @@ QUOTE_MARKS = "".join(DOUBLE_QUOTES) + "".join(SINGLE_QUOTES)
 #: A word, apostrophes inside it kept (don't, Kim's).
 WORD = re.compile(r"\w+(?:'\w+)*")
 
-_STOPS = re.compile(r"[.!?][\"”’]?\s|[\"“”]")
+_STOPS = re.compile(r"[.!?](?:''|[\"”’])?\s|''|``|[\"“”]")
 #: ``\s`` matches exactly the characters ``str.isspace`` and ``str.strip`` know.
 _BLANK = re.compile(r"\s*")
 
