@@ -78,6 +78,9 @@ def test_cues_inside_quotation_marks_written_as_two_characters_are_not_reported(
         ("The two mayors plan to reopen the ferry in June.", ["plan"]),
         # a passive cue with its agent: the subject did not speak
         ("The new mayor was endorsed by every paper in the county.", []),
+        # … or with what it was done with: "welcomed with a ceremony" reports no words
+        ("The envoy was welcomed with a parade in the old square.", []),
+        ("The envoy welcomed the accord on Monday.", ["welcomed"]),
     ],
 )
 def test_a_cue_that_is_mostly_a_noun_needs_a_subject(text: str, cues: list[str]) -> None:

@@ -101,9 +101,10 @@ _VERB_LEAD = frozenset(
 )
 #: Words in -s that are no plural subject ("this", "is", "has", "as").
 _NOT_SUBJECT_ENDS = frozenset({"this", "is", "was", "has", "as", "its", "his", "us"})
-#: A passive cue with its agent ("was endorsed by X"): the subject did not speak. (Every
-#: passive cue left out was measured: PolNeAR counts many, "is expected to", "was called".)
-_BY_AFTER = re.compile(r"\s+by\b")
+#: A passive cue with its agent or instrument ("was endorsed by X", "was welcomed with a
+#: ceremony"): the subject did not speak. (Every passive cue left out was measured:
+#: PolNeAR counts many, "is expected to", "was called".)
+_BY_AFTER = re.compile(r"\s+(?:by|with)\b")
 _BE_BEFORE = re.compile(
     r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+|not\s+|also\s+)?$", re.IGNORECASE
 )
