@@ -97,6 +97,8 @@ def test_a_dataset_with_faults_comes_back_whole(local_ray: None, tmp_path: Path)
         )
         out.write_parquet(str(tmp_path / "out"))
         assert server.faults > 20
+        # two actors, each running two batches at once behind one bound of 8 in flight
+        assert server.max_in_flight <= 2 * 8
     table = pq.read_table(str(tmp_path / "out"))
     rows = table.to_pylist()
     check_complete(rows)

@@ -37,6 +37,7 @@ about a minute an article.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Sequence
 from typing import Any
@@ -44,6 +45,7 @@ from typing import Any
 from pactlens._batch import Result, asummarise_many
 from pactlens._config import Config
 from pactlens._extras import need
+from pactlens._models import Article, ArticleSummary
 from pactlens._pipeline import Summariser
 from pactlens._table import results_table
 
@@ -91,6 +93,25 @@ def summarise_dataset(
     )
 
 
+class _Slots:
+    """The actor's Summariser behind one semaphore: Ray Data runs two batches of an actor
+    at once (the next starts while the last one's slowest articles finish), and together
+    they keep at most ``max_in_flight`` requests in flight."""
+
+    def __init__(self, summariser: Summariser, max_in_flight: int) -> None:
+        self.summariser, self.max_in_flight = summariser, max_in_flight
+        self._slots: asyncio.Semaphore | None = None  # made in the actor's event loop
+
+    def summarise(self, article: str | Article) -> ArticleSummary:
+        return self.summariser.summarise(article)
+
+    async def asummarise(self, article: str | Article) -> ArticleSummary:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.max_in_flight)
+        async with self._slots:
+            return await self.summariser.asummarise(article)
+
+
 class SummariseBatches:
     """The callable class each actor runs: one Summariser, a table of results per batch."""
 
@@ -105,6 +126,7 @@ class SummariseBatches:
         if config.resolved_backend == "local" and config.threads is None:
             config = config.model_copy(update={"threads": _assigned_cpus()})
         self.summariser = Summariser(config)
+        self._slots = _Slots(self.summariser, max_in_flight)
         self.text_column, self.id_column = text_column, id_column
         self.keep_columns, self.max_in_flight = tuple(keep_columns), max_in_flight
 
@@ -118,7 +140,7 @@ class SummariseBatches:
         items = list(zip(ids, texts, strict=True))
         results: dict[int, Result] = {}
         async for result in asummarise_many(
-            self.summariser, items, concurrency=self.max_in_flight, progress=False
+            self._slots, items, concurrency=self.max_in_flight, progress=False
         ):
             results[result.index] = result
         table = results_table(results[i] for i in range(len(items)))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -31,6 +32,8 @@ from pactlens.cli.options import UsageError
 __all__ = ["is_table", "run_table"]
 
 SUFFIX = ".parquet"
+#: Articles per Ray block when the CLI reads a corpus (a few MB of text).
+ROWS_PER_BLOCK = 1000
 
 
 def is_table(paths: Iterable[str]) -> bool:
@@ -152,12 +155,21 @@ def _ray_rows(
     from pactlens.ray import summarise_dataset
 
     next(_articles(files, args.text_column, id_column), None)  # check the columns first
+    need("ray.data", "ray", "--engine ray")  # sets up its loggers, so quieten them after
+    if not args.verbose:  # Ray's start-up and progress notes are for -v
+        for name in ("ray", "ray.data"):
+            logging.getLogger(name).setLevel(logging.WARNING)
     if not ray.is_initialized():
         address = os.environ.get("RAY_ADDRESS")
         local = {} if address else {"include_dashboard": False}  # a Ray for this run only
         ray.init(address=address, log_to_driver=args.verbose, **local)
     columns = [args.text_column] + ([id_column] if id_column else [])
-    ds = ray.data.read_parquet([str(f) for f in files], columns=columns)
+    # blocks of about ROWS_PER_BLOCK articles, and at least two per worker, so that every
+    # worker has work even when the corpus is one small file
+    pq = need("pyarrow.parquet", "parquet", "a Parquet corpus")
+    rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+    blocks = max(2 * args.workers, -(-rows // ROWS_PER_BLOCK))
+    ds = ray.data.read_parquet([str(f) for f in files], columns=columns, override_num_blocks=blocks)
     out = summarise_dataset(
         ds,
         config=config,
