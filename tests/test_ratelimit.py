@@ -3,6 +3,7 @@ and the shared budget in a real Redis across two real worker processes."""
 
 from __future__ import annotations
 
+import email.utils
 import json
 import subprocess
 import sys
@@ -148,6 +149,14 @@ def test_a_429_with_retry_after_pauses_the_budget_and_its_tokens_come_back() -> 
     transport = RateLimitTransport(httpx.MockTransport(lambda r: refusal), limiter)
     assert transport.handle_request(_request()).status_code == 429
     assert limiter.pauses == [2.5] and limiter.refunds == [(0, limiter.reserved[0])]
+
+
+def test_a_retry_after_date_pauses_the_budget_as_the_retry_layer_reads_it() -> None:
+    limiter = Recorder()
+    when = email.utils.formatdate(time.time() + 30, usegmt=True)
+    refusal = error(503, headers={"retry-after": when})
+    RateLimitTransport(httpx.MockTransport(lambda r: refusal), limiter).handle_request(_request())
+    assert len(limiter.pauses) == 1 and 28 < limiter.pauses[0] <= 30
 
 
 def test_a_wait_past_the_call_budget_fails_at_once_and_is_taken_back() -> None:

@@ -36,6 +36,7 @@ import httpx
 from pactlens._config import RateLimit
 from pactlens._redis import connect
 from pactlens.backend.deadline import time_left
+from pactlens.backend.retry import retry_after_header
 
 __all__ = [
     "AsyncRateLimitTransport",
@@ -224,11 +225,8 @@ def _used_tokens(response: httpx.Response) -> int | None:
 def _retry_after(response: httpx.Response) -> float | None:
     if response.status_code not in PAUSING_STATUS:
         return None
-    try:
-        seconds = float(response.headers.get("retry-after", ""))
-    except ValueError:
-        return None  # a date, or nothing: the retry layer still honours it for itself
-    return seconds if seconds > 0 else None
+    seconds = retry_after_header(response.headers)
+    return seconds or None  # none, or 0: nothing to pause for
 
 
 def _settle(limiter: Limiter, response: httpx.Response, tokens: int) -> None:

@@ -17,7 +17,7 @@ import email.utils
 import math
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import httpx
@@ -26,7 +26,7 @@ import tenacity
 
 from pactlens._config import RetryPolicy
 
-__all__ = ["async_retrying", "is_retryable", "retry_after", "retrying"]
+__all__ = ["async_retrying", "is_retryable", "retry_after", "retry_after_header", "retrying"]
 
 RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
 
@@ -41,7 +41,12 @@ def retry_after(exc: BaseException | None) -> float | None:
     """Seconds the server asked us to wait, from ``Retry-After`` (seconds or a date)."""
     if not isinstance(exc, openai.APIStatusError):
         return None
-    value = exc.response.headers.get("retry-after")
+    return retry_after_header(exc.response.headers)
+
+
+def retry_after_header(headers: Mapping[str, str]) -> float | None:
+    """The ``Retry-After`` header in seconds from now (it may be seconds or a date)."""
+    value = headers.get("retry-after")
     if value is None:
         return None
     try:
