@@ -83,12 +83,13 @@ class SummaryCache:
         With ``text`` (the cleaned article the summary is wanted for), an entry whose
         ``.text`` differs is discarded rather than served for the wrong article.
         """
-        try:
-            summary = self._read(key)
-        except (NotText, ValidationError) as e:
-            self._discard(key, str(e))
+        value = self.get_text(key)
+        if value is None:
             return None
-        if summary is None:
+        try:
+            summary = ArticleSummary.model_validate_json(value)
+        except ValidationError as e:
+            self._discard(key, str(e))
             return None
         if text is not None and summary.text != text:
             self._discard(key, "it summarises a different article")
@@ -115,10 +116,6 @@ class SummaryCache:
 
     def close(self) -> None:
         self.store.close()
-
-    def _read(self, key: str) -> ArticleSummary | None:
-        value = self._attempt(lambda: self.store.get(key), default=None)
-        return None if value is None else ArticleSummary.model_validate_json(value)
 
     def _discard(self, key: str, why: str) -> None:
         log.warning("pactlens: discarding a cache entry in %s (%s)", self.where, why)

@@ -14,6 +14,7 @@ the columns of :func:`pactlens._table.result_schema`) or JSON Lines.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 import os
@@ -97,9 +98,12 @@ def _checked(path: Path) -> Path:
     return path
 
 
+def _parquet() -> Any:
+    return need("pyarrow.parquet", "parquet", "a Parquet corpus")
+
+
 def _default_id(files: list[Path]) -> str | None:
-    pq = need("pyarrow.parquet", "parquet", "a Parquet corpus")
-    names = pq.read_schema(files[0]).names
+    names = _parquet().read_schema(files[0]).names
     return "id" if "id" in names else None
 
 
@@ -107,7 +111,7 @@ def _articles(
     files: list[Path], text_column: str, id_column: str | None
 ) -> Iterator[tuple[str, Any]]:
     """(id, text) per row, a row group at a time; a missing column is a usage error."""
-    pq = need("pyarrow.parquet", "parquet", "a Parquet corpus")
+    pq = _parquet()
     number = 0
     for path in files:
         reader = pq.ParquetFile(path)
@@ -137,15 +141,10 @@ def _process_results(
     with Summariser(config) as summariser:
         yield from summarise_many(
             summariser,
-            _chain(first, articles),
+            itertools.chain((first,), articles),
             concurrency=args.concurrency,
             progress=False if args.quiet or args.no_progress else None,
         )
-
-
-def _chain(first: tuple[str, Any], rest: Iterator[tuple[str, Any]]) -> Iterator[Any]:
-    yield first
-    yield from rest
 
 
 def _ray_rows(
@@ -166,8 +165,7 @@ def _ray_rows(
     columns = [args.text_column] + ([id_column] if id_column else [])
     # blocks of about ROWS_PER_BLOCK articles, and at least two per worker, so that every
     # worker has work even when the corpus is one small file
-    pq = need("pyarrow.parquet", "parquet", "a Parquet corpus")
-    rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+    rows = sum(_parquet().ParquetFile(f).metadata.num_rows for f in files)
     blocks = max(2 * args.workers, -(-rows // ROWS_PER_BLOCK))
     ds = ray.data.read_parquet([str(f) for f in files], columns=columns, override_num_blocks=blocks)
     out = summarise_dataset(
