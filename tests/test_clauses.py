@@ -32,23 +32,23 @@ def claims(sentence: str) -> list[tuple[str | None, str, str]]:
     [
         (
             "Mayor Lena Dahl said the budget would pass, adding that the vote was fair.",
-            [("Mayor Lena Dahl", "adding", "the vote was fair")],
+            [("Mayor Lena Dahl", "adding", "that the vote was fair")],
         ),
         (
             "The mayor called the plan costly, but she noted that the council backed it.",
-            [("she", "noted", "the council backed it")],
+            [("she", "noted", "that the council backed it")],
         ),
         (
             "The bridge will reopen in May — and he noted that the repairs cost less.",
-            [("he", "noted", "the repairs cost less")],
+            [("he", "noted", "that the repairs cost less")],
         ),
         (
             "The harbour will close, said Tom Berg, who added that the vote was close.",
-            [("who", "added", "the vote was close")],
+            [("who", "added", "that the vote was close")],
         ),
         (
             "\u201cWe will win,\u201d he said, adding that the campaign raised more money.",
-            [("he", "adding", "the campaign raised more money")],
+            [("he", "adding", "that the campaign raised more money")],
         ),
         (  # a speech verb sharing the clause's subject
             "The police announced an arrest on Friday and said the curfew would go on.",
@@ -56,7 +56,7 @@ def claims(sentence: str) -> list[tuple[str | None, str, str]]:
         ),
         (
             "Mayor Dahl backed the plan in May, but has also noted that it costs more.",
-            [("Mayor Dahl", "noted", "it costs more")],
+            [("Mayor Dahl", "noted", "that it costs more")],
         ),
     ],
 )
@@ -95,7 +95,7 @@ def test_both_claims_become_statements_and_the_first_clause_ends_at_the_second()
     )
     assert [(s.kind, s.speaker, s.text) for s in found] == [
         ("indirect", "Lena Dahl", "the budget would pass in May"),
-        ("indirect", "Lena Dahl", "the vote was fair"),
+        ("indirect", "Lena Dahl", "that the vote was fair"),
     ]
     assert found[1].cue == "adding"
     assert found[1].method == "rule:subject"
@@ -108,7 +108,40 @@ def test_a_reported_claim_beside_a_quotation() -> None:
     )
     kinds = [(s.kind, s.speaker, s.text) for s in found]
     assert ("direct", "Lena Dahl", "The harbour stays open all winter,") in kinds
-    assert ("indirect", "Lena Dahl", "the ferries would run twice a day") in kinds
+    assert ("indirect", "Lena Dahl", "that the ferries would run twice a day") in kinds
+
+
+def test_a_sentence_holding_a_quotation_keeps_its_own_reported_claim() -> None:
+    found = statements(
+        "When Lena Dahl noted that the harbour had lost money \u2015 Tom Berg replied,"
+        " \u201cThat makes us careful.\u201d"
+    )
+    assert [(s.kind, s.speaker, s.text) for s in found] == [
+        ("direct", "Tom Berg", "That makes us careful."),
+        ("indirect", "Lena Dahl", "that the harbour had lost money"),
+    ]
+    found = statements(
+        "Lena Dahl said the ferries would run again, and Tom Berg added, \u201cWe are ready.\u201d"
+    )
+    assert ("indirect", "Lena Dahl", "the ferries would run again") in [
+        (s.kind, s.speaker, s.text) for s in found
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the words before the quotation only lead into it
+        "Tom Berg defended the plan, saying, \u201cIt will pay for itself.\u201d",
+        "Lena Dahl said she recalled thinking, \u201cThis is the end of the ferries.\u201d",
+        # the quoted words are the clause's own: one mixed statement, no second one
+        "Lena Dahl said the plan was \u201ca disaster for farmers\u201d.",
+        # a listener is not what was said
+        "Lena Dahl told The Harbour Times, \u201cWe are ready.\u201d",
+    ],
+)
+def test_no_reported_claim_beside_a_quotation_that_is_all_there_is(body: str) -> None:
+    assert [s.kind for s in statements(body)] in (["direct"], ["mixed"])
 
 
 def test_who_resolves_to_the_name_before_it() -> None:
@@ -117,7 +150,7 @@ def test_who_resolves_to_the_name_before_it() -> None:
     )
     second = [s for s in found if s.cue == "added"]
     assert [(s.speaker, mention(s), s.text) for s in second] == [
-        ("Tom Berg", "who", "the vote was close")
+        ("Tom Berg", "who", "that the vote was close")
     ]
 
 

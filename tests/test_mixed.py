@@ -83,7 +83,10 @@ def test_the_scorer_tells_gold_direct_mixed_and_indirect_apart(content: str, kin
 @pytest.mark.parametrize(
     ("body", "said"),
     [
-        ("Mr. Dahl said that the border would reopen in May.", "the border would reopen in May."),
+        (
+            "Mr. Dahl said that the border would reopen in May.",
+            "that the border would reopen in May.",
+        ),
         ("The border would reopen in May, said Mr. Dahl.", "The border would reopen in May"),
         (
             "The border would reopen in May, according to Mr. Dahl.",
@@ -91,7 +94,7 @@ def test_the_scorer_tells_gold_direct_mixed_and_indirect_apart(content: str, kin
         ),
         # "…, X said": X is too often wrong for the rule to cut; the sentence is kept
         ("The border would reopen, Mr. Dahl said.", "The border would reopen, Mr. Dahl said."),
-        ("Mr. Dahl told reporters that the border would reopen.", "the border would reopen."),
+        ("Mr. Dahl told reporters that the border would reopen.", "that the border would reopen."),
         # the speaker opens its clause after a conjunction or a phrase set off by a comma
         ("But in May, Mr. Dahl said the border would reopen.", "the border would reopen."),
         # a source phrase opens the sentence: what its subject does, after the subject
@@ -103,6 +106,29 @@ def test_the_scorer_tells_gold_direct_mixed_and_indirect_apart(content: str, kin
         (
             "The two unions filed a motion to halt the sale, arguing it was unlawful.",
             "it was unlawful.",
+        ),
+        # the speaker's noun phrase may carry words before it and an aside after it
+        (
+            "Senator Lena Dahl, mayor of Brekke, said the border would reopen in May.",
+            "the border would reopen in May.",
+        ),
+        (
+            "Republican mayor Lena Dahl has said the border would reopen in May.",
+            "the border would reopen in May.",
+        ),
+        (
+            "Brekke Port just this month announced it would close the north pier.",
+            "it would close the north pier.",
+        ),
+        # an inverted "said he" is no attribution: "he" opens what was said
+        (
+            "The harbour's chairman, Tom Berg, said he cannot comment on the letter.",
+            "he cannot comment on the letter.",
+        ),
+        # words before the name that are no part of its phrase: not cut
+        (
+            "The gap between what Mr. Dahl says and what he does is wide.",
+            "The gap between what Mr. Dahl says and what he does is wide.",
         ),
     ],
 )

@@ -131,7 +131,7 @@ def test_people_resolve_who_to_the_person_just_named() -> None:
 def test_a_said_that_clause_is_what_follows_the_verb() -> None:
     (st,) = statements("Lena Dahl said that the council had approved the budget.")
     assert st.kind == "indirect" and st.speaker == "Lena Dahl"
-    assert st.text == "the council had approved the budget."
+    assert st.text == "that the council had approved the budget."  # "that" opens the clause
 
 
 def test_a_speaker_after_the_clause_is_found() -> None:

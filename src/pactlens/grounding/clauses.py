@@ -14,7 +14,7 @@ carry more, each a reporting, belief or stance verb with its own subject and cla
   cuts no other clause; "the claim that B", owned by nobody, is left out).
 
 :func:`attributions_in` finds each such verb with its subject and its clause (the words
-after the verb, a leading "that" or listener dropped, up to where the next claim
+after the verb from its "that", a listener dropped, up to where the next claim
 begins); the sentence's own first attribution is left to :mod:`.reported` and the
 quotation rules. Offsets are into the sentence; quoted stretches are never the verb.
 
@@ -46,6 +46,9 @@ _LEADING_SOURCE = re.compile(r"\s*according to\b[^,;]*,$", re.IGNORECASE)
 #: The fewest words a clause must hold to count as what was said.
 _MIN_WORDS = 3
 _QUOTE_MARKS = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')
+#: A clause that ends before a quotation ends with one of these.
+_ENDS_BEFORE_QUOTE = frozenset(",;:—–―")
+_QUOTE_START = re.compile("[\"\u201c\u201e\u00ab]|''|``")
 #: What may stand between "and"/"but" and a verb sharing the clause's subject.
 _BETWEEN = frozenset({"also", "has", "have", "had", "then", "later", "again", "not"})
 #: Who may own a noun cue besides a name with "'s" ("their" says too little).
@@ -64,6 +67,11 @@ class Claim:
     #: Where the claim's own clause begins ("…, but she noted"): the clause before it
     #: ends there. None for a nested claim, which sits inside the clause before it.
     boundary: int | None
+
+
+#: A verb found: its speaker's offsets, its token, its clause's first token, and where
+#: its own clause begins (None: nested).
+_Found = tuple[tuple[int, int] | None, int, int, int | None]
 
 
 def _is_cue(toks: list[Tok], k: int) -> bool:
@@ -104,14 +112,15 @@ def _coordinate(toks: list[Tok], v: int) -> int | None:
 
 
 def _content_start(toks: list[Tok], v: int) -> int:
-    """The token after the verb at ``v`` where its clause starts: past "that", past a
-    listener ("told reporters that"), past a colon."""
+    """The token after the verb at ``v`` where its clause starts: at its "that" (which
+    PolNeAR's content spans hold), past a listener ("told reporters that"), past a
+    colon."""
     k = v + 1
     if toks[v][2] in lexicon.LISTENER_VERBS:
         that = next((j for j in range(k, min(len(toks), k + 4)) if toks[j][2] == "that"), None)
         if that is not None:
-            return that + 1
-    if k < len(toks) and toks[k][2] in ("that", ":"):
+            return that
+    if k < len(toks) and toks[k][2] == ":":
         return k + 1
     return k
 
@@ -146,14 +155,37 @@ def _possessor(toks: list[Tok], n: int) -> tuple[int, int] | None:
     return first, k + 1
 
 
-def attributions_in(sentence: str) -> list[Claim]:
+def _before_quote(toks: list[Tok], start: int, quote: int) -> int:
+    """Where a clause starting at token ``start`` ends before a quotation at offset
+    ``quote``: at a break before it, past the quotation's own lead-in ("…, saying, “…”",
+    "…, and he said “…”"); at ``start`` (no clause) when no break sets the quotation
+    off, since then the quoted words are the clause's own, or when what is left leads
+    into the quotation itself ("she recalled thinking, “…”")."""
+    inside = [k for k in range(start, len(toks)) if toks[k][0] < quote]
+    end = inside[-1] + 1 if inside else start
+    moved = False
+    for b in reversed([k for k in inside if toks[k][2] in _ENDS_BEFORE_QUOTE]):
+        between = [t[2] for t in toks[b + 1 : end] if t[2] not in _ENDS_BEFORE_QUOTE]
+        if between and (len(between) > 4 or not any(w in CUE_WORDS for w in between)):
+            break  # words of the clause: it ends at the break found so far
+        end, moved = b, True
+    if not moved or end <= start or toks[end - 1][2] in CUE_WORDS:
+        return toks[start][0]  # no break, or what is left leads in ("she recalled thinking,")
+    return toks[end][0]
+
+
+def attributions_in(sentence: str, *, own: bool = False) -> list[Claim]:
     """Every reporting, belief or stance verb outside quotation marks in ``sentence``
     that has a subject (its own, or the clause's for "…, adding that") and a clause of
-    its own after it, in order. Each clause runs to the sentence's end or to where the
-    next coordinate claim begins."""
+    its own after it, in order. Each clause runs to the sentence's end, to where the
+    next coordinate claim begins, or to a quotation.
+
+    ``own``: the sentence's own attribution too (the verb whose subject opens it), for a
+    sentence the quotation rules hold ("When Clinton noted that B ― Trump boasted,
+    “…”"), where no other rule reports it."""
     plain = outside_quotes(sentence)
     toks = tokens(plain)
-    found: list[tuple[tuple[int, int] | None, int, int, int | None]] = []
+    found: list[_Found] = []
     for v in range(len(toks)):
         if toks[v][2] in lexicon.NOUN_CUES and (owner := _possessor(toks, v)) is not None:
             a, b = toks[owner[0]][0], toks[owner[1] - 1][1]
@@ -184,19 +216,33 @@ def attributions_in(sentence: str) -> list[Claim]:
             if subject is None:
                 continue
             boundary = _boundary(toks, subject[0])
-            if boundary is None or _LEADING_SOURCE.match(plain, 0, boundary + 1):
-                continue  # the sentence's own attribution ("According to X, Y found …")
+            if boundary is None and not own:
+                continue  # the sentence's own attribution: left to the other rules
+            if boundary is not None and _LEADING_SOURCE.match(plain, 0, boundary + 1):
+                continue  # "According to X, Y found …": the sentence's own
         speaker = None if subject is None else (toks[subject[0]][0], toks[subject[1] - 1][1])
         found.append((speaker, v, start, boundary))
+    return _with_clauses(sentence, plain, toks, found)
+
+
+def _with_clauses(sentence: str, plain: str, toks: list[Tok], found: list[_Found]) -> list[Claim]:
+    """Each verb found (speaker, verb token, clause's first token, boundary) with the
+    clause it reports: to the sentence's end, the next claim's boundary or a quotation;
+    too short a clause, a quoted one or a bare listener is no claim."""
     claims = []
     for n, (speaker, v, start, boundary) in enumerate(found):
         later = [b for _, w, _, b in found[n + 1 :] if b is not None and toks[w][0] > toks[v][1]]
         end = min(later, default=len(plain.rstrip(" .!?\n")))
-        end = len(plain[:end].rstrip(" ,;:—–-"))
         a = toks[start][0]
+        quote = _QUOTE_START.search(sentence, a, min(later, default=len(sentence)))
+        if quote is not None:  # "X noted that B ― Y boasted, “…”": B ends at the break
+            end = _before_quote(toks, start, quote.start())
+        end = len(plain[:end].rstrip(" ,;:—–-―"))
         words = bisect.bisect_left([t[0] for t in toks], end) - start
         text = sentence[a:end]
         if words < _MIN_WORDS or any(c in _QUOTE_MARKS for c in text) or "''" in text:
             continue
+        if all(t[2][:1].isupper() for t in toks[start : start + words]):
+            continue  # "told The Huffington Post": a listener, nothing said
         claims.append(Claim(speaker, (toks[v][0], toks[v][1]), (a, end), boundary))
     return claims

@@ -14,7 +14,7 @@ import re
 from pactlens import lexicon
 from pactlens._models import Span
 from pactlens.grounding.quotes import Quotation
-from pactlens.grounding.reported import SOURCE_NOUNS, cue_attribution, outside_quotes
+from pactlens.grounding.reported import CUE_WORDS, SOURCE_NOUNS, cue_attribution, outside_quotes
 from pactlens.grounding.subjects import clause_subject, subject_of_verb, tokens
 
 __all__ = ["content_clause", "is_embedded", "reported_clause", "subject_of"]
@@ -32,7 +32,9 @@ _CUES = "|".join(sorted(lexicon.QUOTE_CUES, key=len, reverse=True))
 #: A reporting verb, maybe with its listener, right before a quotation that stands
 #: alone: 'Putin said "We will…"', 'She told reporters "It is…"'.
 _SAID_BEFORE = re.compile(rf"\b(?:{_CUES})\b(?:\s+(?:\w+\s+){{0,2}}?\w+)?\s*[:,]?\s*$")
-_THAT = re.compile(r"\s*(?:that\b)?\s*", re.IGNORECASE)
+#: What comes between a verb and its clause: blanks (a leading "that" is the clause's,
+#: as PolNeAR's annotators mark it).
+_THAT = re.compile(r"\s*")
 _OPEN_TRAIL = re.compile(r"[\s,;:—–-]+$")
 
 
@@ -50,7 +52,7 @@ def is_embedded(text: str, sentence: Span, quote: Quotation) -> bool:
 
 def content_clause(text: str, sentence: Span, first: Quotation, cue: str | None = None) -> Span:
     """The reported clause a mixed statement's quoted words sit in: the sentence after
-    its reporting verb ("said (that) …"), or before a trailing attribution
+    its reporting verb ("said …", "said that …"), or before a trailing attribution
     ("…, officials said."), or the whole sentence when there is neither."""
     body = text[sentence.start : sentence.end].rstrip()
     start, end = sentence.start, sentence.start + len(body)
@@ -58,12 +60,12 @@ def content_clause(text: str, sentence: Span, first: Quotation, cue: str | None 
     own = _own_cue(body, cue, first.open - sentence.start)
     if own is not None:  # the quotation's own verb: "called", "described … as"
         start = sentence.start + own
-        start += _THAT.match(text, start, end).end() - start  # type: ignore[union-attr]
+        start = _THAT.match(text, start, end).end()  # type: ignore[union-attr]
     elif found is not None:
         speaker, (cue_start, cue_end) = found
         if sentence.start + cue_end <= first.open:  # "X said (that) … “…”"
             start = sentence.start + cue_end
-            start += _THAT.match(text, start, end).end() - start  # type: ignore[union-attr]
+            start = _THAT.match(text, start, end).end()  # type: ignore[union-attr]
         elif sentence.start + cue_start >= first.close:  # "… “…”, X said."
             lead = speaker[0] if speaker is not None and speaker[0] < cue_start else cue_start
             trail = _OPEN_TRAIL.search(body[:lead])
@@ -104,23 +106,72 @@ def subject_of(text: str, sentence: Span, cue_start: int | None) -> Span | None:
 _NEAR = 16
 _LEAD = 4
 _TAIL = 30
-_AFTER_CUE = re.compile(r"\s*(?:that\b|:)?\s*", re.IGNORECASE)
-#: "told reporters that …", "warned Congress that …": the listener is no content.
-_TOLD_THAT = re.compile(r"\s*(?:(?:[\w.'-]+\s+){0,3}?that\b|:)?\s*", re.IGNORECASE)
+_AFTER_CUE = re.compile(r"\s*(?::\s*)?")
+#: "told reporters that …", "warned Congress that …": the listener is no content (the
+#: "that" is: PolNeAR's content spans open with it).
+_TOLD_THAT = re.compile(r"\s*(?:(?:[\w.'-]+\s+){0,3}?(?=that\b)|:\s*)?")
 _TELLING = frozenset({"told", "tells", "tell", "warned", "assured", "reminded", "informed"})
 #: What may come before a speaker that opens its clause: a conjunction, a phrase set off
 #: by a comma ("But in August, several groups called for …").
 _OPENER = re.compile(
     r"(?:(?:but|and|yet|so|still|now|however)\b,?\s*)?(?:[^,;]{1,60},\s*)?", re.IGNORECASE
 )
+#: Words a name may carry before it in its noun phrase ("Republican presidential
+#: candidate Donald Trump", "But many Democrats"): a few, no comma, the first capitalised.
+_PREMODIFIERS = re.compile(r"[A-Z][\w.'’-]*(?:\s+[\w.'’-]+){0,4}\s+")
+_NOT_PREMODIFIERS = (
+    lexicon.CLAUSE_OPENERS
+    | lexicon.BE_FORMS
+    | lexicon.AUXILIARIES
+    | lexicon.PREPOSITIONS
+    | lexicon.SUBJECT_PRONOUNS
+    | {"that", "what", "which", "who", "whom", "whose", "where", "why", "how", "it"}
+)
+#: Between a speaker and its verb, besides a few words: an aside set off by commas
+#: (", Democrat of California,"), a phrase ("on the House Financial Services
+#: Committee") or a time ("just this month"), then auxiliaries or adverbs ("has also").
+_ASIDE = re.compile(
+    r"\s*(?:,[^,;:]{1,80},|(?:of|on|at|for|from|in|with)\s[^,;:]{1,50}?"
+    r"|(?:just\s+|earlier\s+|later\s+)?(?:this|last|next)\s+(?:week|month|year))"
+    r"(?:\s+(?:[a-z]+ly|has|have|had|also|not|would|will|did|does|do))*\s*"
+)
+#: A verb in the passive ("is expected", "was confirmed"): its subject is what was said
+#: about, not who said it.
+_BE_BEFORE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+|not\s+)?$", re.IGNORECASE
+)
 _BEFORE_SOURCE = re.compile(r"[\s,;:—–-]*(?:according\s+to\s*)?$", re.IGNORECASE)
 
 
+def _premodified(body: str, at: int, speaker: str) -> bool:
+    """Whether only words of the speaker's own noun phrase come before it: a name or a
+    noun ("Trump", "Democrats", not "I" or "he") after adjectives, titles and
+    determiners, with no verb, preposition, relative word or clause opener among them
+    ("That was what Liz Wahl said", "The gap between what Trump says")."""
+    lead = body[:at]
+    if _PREMODIFIERS.fullmatch(lead) is None or speaker.lower() in lexicon.SUBJECT_PRONOUNS:
+        return False
+    words = [w.lower().strip(".") for w in lead.split()]
+    return not any(w in _NOT_PREMODIFIERS or w in CUE_WORDS for w in words)
+
+
+def _aside(gap: str) -> bool:
+    """Whether ``gap`` is an aside or a phrase that may stand between a speaker and its
+    verb, with no verb we know in it."""
+    if _ASIDE.fullmatch(gap) is None:
+        return False
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", gap)]
+    return "to" not in words and not any(w in CUE_WORDS for w in words)
+
+
 def reported_clause(text: str, sentence: Span, speaker: Span | None, cue: str | None) -> Span:
-    """What a reported statement says, without who said it: the sentence after
-    "X said (that)" when X opens it, or before a closing "…, said X" / "…, according to
-    X"; else the whole sentence. (Cutting before "…, X said" too was measured on PolNeAR
-    dev and lost more matches than it gained: the rule's X there is too often wrong.)"""
+    """What a reported statement says, without who said it: the clause after "X said"
+    (from its "that", as PolNeAR marks content) when X opens the sentence, maybe after a
+    conjunction, a phrase set off by a comma or words of its own noun phrase, and maybe
+    with an aside before the verb ("Senator X, Democrat of Y, has said …"), the verb
+    not passive; or what comes before a closing "…, said X" / "…, according to X"; else
+    the whole sentence. (Cutting before "…, X said" too was measured on PolNeAR dev and
+    lost more matches than it gained: the rule's X there is too often wrong.)"""
     whole = sentence
     if speaker is None or not cue or not sentence.start <= speaker.start < sentence.end:
         return whole
@@ -131,8 +182,14 @@ def reported_clause(text: str, sentence: Span, speaker: Span | None, cue: str | 
         return whole
     gap = found.start() - (at + len(speaker.text))
     hanging = cue.endswith("ing") and re.search(r",\s*$", body[: found.start()]) is not None
-    opens = at <= _LEAD or _OPENER.fullmatch(body, 0, at) is not None
-    if hanging or (opens and 0 <= gap <= _NEAR):  # "X said (that) …", X opening it
+    opens = (
+        at <= _LEAD
+        or _OPENER.fullmatch(body, 0, at) is not None
+        or _premodified(body, at, speaker.text)
+    )
+    near = 0 <= gap <= _NEAR or _aside(body[at + len(speaker.text) : found.start()])
+    if hanging or (opens and near and not _BE_BEFORE.search(body, 0, found.start())):
+        # "X said (that) …", X opening it
         # "X said (that) …": what follows the verb
         after = _TOLD_THAT if cue.casefold() in _TELLING else _AFTER_CUE
         start = after.match(body, found.end()).end()  # type: ignore[union-attr]

@@ -138,6 +138,15 @@ def names_in(plain: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+#: What may follow the speaker of an inverted attribution ("…, said Mr. Dahl." / "…, said
+#: Mr. Dahl on Tuesday" / "…, said Mr. Dahl, who …"), not a verb of its own ("…, said he
+#: cannot comment": "he" is the content's subject).
+_INVERTED_END = re.compile(
+    r"\s*(?:[,.;:!?)(\u2014\u2013-]|$|(?:on|in|at|of|from|for|last|this|during|after|before"
+    r"|when|while|as|and|but)\b)"
+)
+
+
 def cue_attribution(sentence: str) -> tuple[tuple[int, int] | None, tuple[int, int]] | None:
     """The broad rule: the first reporting or belief cue outside quotation marks that has
     a speaker, and that speaker: the verb's subject (:mod:`.subjects`), or the name just
@@ -172,7 +181,8 @@ def cue_attribution(sentence: str) -> tuple[tuple[int, int] | None, tuple[int, i
         where = (cue.start(), cue.end())
         after = names_in(plain, where[1], where[1] + 40)[:1]
         right_after = after and not plain[where[1] : after[0][0]].strip()
-        if right_after and re.search(r",\s*$", plain[: where[0]]):
+        closes = after and _INVERTED_END.match(plain, after[0][1]) is not None
+        if right_after and closes and re.search(r",\s*$", plain[: where[0]]):
             return after[0], where  # "…, said Mr. Dahl."
         found = subject_of_verb(toks, bisect.bisect_left(starts, where[0]), 0)
         if found is not None:

@@ -65,7 +65,7 @@ def build_statements(
                 agreements,
             )
         )
-    more, breaks = _more(prepared, len(statements), used, people, parties, agreements)
+    more, breaks = _more(prepared, len(statements), used, quoted, people, parties, agreements)
     return [*(_cut_at(s, breaks, text) for s in statements), *more]
 
 
@@ -87,21 +87,25 @@ def _more(
     prepared: Prepared,
     count: int,
     used: set[int],
+    quoted: set[int],
     people: People,
     parties: list[Party],
     agreements: list[Agreement],
 ) -> tuple[list[Statement], list[int]]:
     """The further attributions of each sentence (:mod:`.clauses`): a second verb ("…,
     adding that"), a coordinate or relative clause ("but she noted that", "who added
-    that"), a nested one ("X said Y believes …"), beside a quotation too."""
+    that"), a nested one ("X said Y believes …"), beside a quotation too; in a sentence
+    holding a quotation, also its own first one ("When Clinton noted that B ― Trump
+    boasted, “…”"), which the rule for reported sentences leaves to the quotation."""
     text = prepared.article.text
     out: list[Statement] = []
     breaks: list[int] = []  # where each further claim's clause begins
+    leads = {a.cue_span.start for a in prepared.attributions if a.cue_span is not None}
     for number in range(1, len(prepared.sentences) + 1):
         if number in prepared.withheld:
             continue
         body = _strip(prepared.body_of(number), text)
-        for claim in attributions_in(body.text):
+        for claim in attributions_in(body.text, own=number in quoted):
             cue_at = body.start + claim.cue[0]
             if cue_at in used or claim.speaker is None:
                 continue
@@ -113,6 +117,8 @@ def _more(
             words = [_OWNER.get(w, w) for _, _, w in tokens(mention.text)]  # "his view"
             speaker = people.speaker(words, a, body.start) or mention.text
             a, b = (body.start + i for i in claim.content)
+            if any(a <= cue < b for cue in leads):
+                continue  # "she recalled thinking, “…”": it leads into a quotation
             said = Span(start=a, end=b, text=text[a:b])
             pieces = [q.span for q in prepared.scare_quotes if a <= q.open and q.close <= b]
             out.append(

@@ -40,6 +40,10 @@ _CUES = (
 #: Where a verb hangs off a clause, its subject is the clause's: "…, saying", "to accuse".
 _HANGING = frozenset({",", "to", "and", "but", "by", "after", "before", "while", "when"})
 _TIME_LEAD = frozenset({"on", "in", "last", "this", "earlier", "late", "early", "next"})
+#: Nouns of a time phrase after one of those words ("this month", "last week").
+_TIME_NOUNS = frozenset(
+    {"week", "month", "year", "weekend", "morning", "afternoon", "evening", "night", "day"}
+)
 _ASIDE = 25
 _NP = 5
 
@@ -124,12 +128,14 @@ def _np_ending(toks: Sequence[Tok], j: int, lo: int) -> int | None:
 
 def _back_over_extras(toks: Sequence[Tok], j: int, lo: int) -> int:
     """Back from ``j`` over what may stand between a subject and its verb: "also",
-    "on Tuesday", "in 2010", "(R-Ohio)"."""
+    "on Tuesday", "in 2010", "just this month", "(R-Ohio)"."""
     while j > lo:
         w = toks[j - 1][2]
         if _skippable(w):
             j -= 1
-        elif _timey(w):
+        elif _timey(w) or (
+            w.lower() in _TIME_NOUNS and j - 1 > lo and toks[j - 2][2].lower() in _TIME_LEAD
+        ):
             j -= 1
             while j > lo and toks[j - 1][2].lower() in _TIME_LEAD:
                 j -= 1
