@@ -92,8 +92,12 @@ def test_the_scorer_tells_gold_direct_mixed_and_indirect_apart(content: str, kin
             "The border would reopen in May, according to Mr. Dahl.",
             "The border would reopen in May",
         ),
-        # "…, X said": X is too often wrong for the rule to cut; the sentence is kept
-        ("The border would reopen, Mr. Dahl said.", "The border would reopen, Mr. Dahl said."),
+        # "…, X said." closing the sentence: what comes before it
+        ("The border would reopen, Mr. Dahl said.", "The border would reopen"),
+        (
+            "The border would reopen, Mr. Dahl predicted in a letter to the council.",
+            "The border would reopen",
+        ),
         ("Mr. Dahl told reporters that the border would reopen.", "that the border would reopen."),
         # the speaker opens its clause after a conjunction or a phrase set off by a comma
         ("But in May, Mr. Dahl said the border would reopen.", "the border would reopen."),
@@ -124,6 +128,31 @@ def test_the_scorer_tells_gold_direct_mixed_and_indirect_apart(content: str, kin
         (
             "The harbour's chairman, Tom Berg, said he cannot comment on the letter.",
             "he cannot comment on the letter.",
+        ),
+        # a closing attribution with a speech verb and a time: what comes before it
+        (
+            "The ferry will run twice a day, harbour officials said on Friday.",
+            "The ferry will run twice a day",
+        ),
+        # a verb with an object is no closing attribution: not cut
+        (
+            "In her 2009 memoir, Harbour Days, Lena Dahl noted the pier's age.",
+            "In her 2009 memoir, Harbour Days, Lena Dahl noted the pier's age.",
+        ),
+        # a time, a setting or a listener before "that", which opens the clause
+        (
+            "Lena Dahl said on Friday that the ferry would run twice a day.",
+            "that the ferry would run twice a day.",
+        ),
+        ("Lena Dahl is warning voters that the ferry will stop.", "that the ferry will stop."),
+        (
+            "The Brekke Gazette poll released in late May found that most residents back it.",
+            "that most residents back it.",
+        ),
+        # "that" after the verb's own object is a relative pronoun: the clause is kept whole
+        (
+            "The council agreed to repair the pier that had been damaged.",
+            "to repair the pier that had been damaged.",
         ),
         # words before the name that are no part of its phrase: not cut
         (

@@ -32,9 +32,25 @@ _CUES = "|".join(sorted(lexicon.QUOTE_CUES, key=len, reverse=True))
 #: A reporting verb, maybe with its listener, right before a quotation that stands
 #: alone: 'Putin said "We will…"', 'She told reporters "It is…"'.
 _SAID_BEFORE = re.compile(rf"\b(?:{_CUES})\b(?:\s+(?:\w+\s+){{0,2}}?\w+)?\s*[:,]?\s*$")
-#: What comes between a verb and its clause: blanks (a leading "that" is the clause's,
-#: as PolNeAR's annotators mark it).
-_THAT = re.compile(r"\s*")
+#: What comes between a verb and its clause: blanks, and a time, a place or a listener
+#: before its "that" ("said on Friday that", "told a rally in Ohio that"); the "that" is
+#: the clause's, as PolNeAR's annotators mark it.
+_THAT = re.compile(
+    r"\s*(?:(?:(?:on|in|at|during|last|this|earlier|after|before|from|with)\s"
+    r"|to\s(?=(?:the|a|an|his|her|their|its|reporters|journalists|supporters)\b|[A-Z]))"
+    r"[^,;:\"“”]{1,50}?\s(?=that\b))?"
+)
+
+
+def _clause_start(text: str, at: int, end: int, verb: str) -> int:
+    """Where the clause a verb ending at ``at`` reports begins: past blanks, and for a
+    speech verb past a time, a place or a listener before "that" ("said on Friday
+    that"; not "agreed to reclaim the land that …")."""
+    if verb.lower() in lexicon.SPEECH_VERBS:
+        return _THAT.match(text, at, end).end()  # type: ignore[union-attr]
+    return at + len(text[at:end]) - len(text[at:end].lstrip())
+
+
 _OPEN_TRAIL = re.compile(r"[\s,;:—–-]+$")
 
 
@@ -59,13 +75,12 @@ def content_clause(text: str, sentence: Span, first: Quotation, cue: str | None 
     found = cue_attribution(body)
     own = _own_cue(body, cue, first.open - sentence.start)
     if own is not None:  # the quotation's own verb: "called", "described … as"
-        start = sentence.start + own
-        start = _THAT.match(text, start, end).end()  # type: ignore[union-attr]
+        start = _clause_start(text, sentence.start + own, end, cue or "")
     elif found is not None:
         speaker, (cue_start, cue_end) = found
         if sentence.start + cue_end <= first.open:  # "X said (that) … “…”"
-            start = sentence.start + cue_end
-            start = _THAT.match(text, start, end).end()  # type: ignore[union-attr]
+            verb = body[cue_start:cue_end]
+            start = _clause_start(text, sentence.start + cue_end, end, verb)
         elif sentence.start + cue_start >= first.close:  # "… “…”, X said."
             lead = speaker[0] if speaker is not None and speaker[0] < cue_start else cue_start
             trail = _OPEN_TRAIL.search(body[:lead])
@@ -110,7 +125,6 @@ _AFTER_CUE = re.compile(r"\s*(?::\s*)?")
 #: "told reporters that …", "warned Congress that …": the listener is no content (the
 #: "that" is: PolNeAR's content spans open with it).
 _TOLD_THAT = re.compile(r"\s*(?:(?:[\w.'-]+\s+){0,3}?(?=that\b)|:\s*)?")
-_TELLING = frozenset({"told", "tells", "tell", "warned", "assured", "reminded", "informed"})
 #: What may come before a speaker that opens its clause: a conjunction, a phrase set off
 #: by a comma ("But in August, several groups called for …").
 _OPENER = re.compile(
@@ -129,17 +143,27 @@ _NOT_PREMODIFIERS = (
 )
 #: Between a speaker and its verb, besides a few words: an aside set off by commas
 #: (", Democrat of California,"), a phrase ("on the House Financial Services
-#: Committee") or a time ("just this month"), then auxiliaries or adverbs ("has also").
+#: Committee"), a time ("just this month") or a participle's phrase ("released in late
+#: August"), then auxiliaries or adverbs ("has also").
 _ASIDE = re.compile(
     r"\s*(?:,[^,;:]{1,80},|(?:of|on|at|for|from|in|with)\s[^,;:]{1,50}?"
-    r"|(?:just\s+|earlier\s+|later\s+)?(?:this|last|next)\s+(?:week|month|year))"
+    r"|(?:just\s+|earlier\s+|later\s+)?(?:this|last|next)\s+(?:week|month|year)"
+    r"|[a-z]+ed\s+(?:in|on|at|by|last|this|earlier)\s[^,;:]{1,30}?)"
     r"(?:\s+(?:[a-z]+ly|has|have|had|also|not|would|will|did|does|do))*\s*"
 )
-#: A verb in the passive ("is expected", "was confirmed"): its subject is what was said
-#: about, not who said it.
+#: Before a verb in the passive ("is expected", "was confirmed"; not "is warning"): its
+#: subject is what was said about, not who said it.
 _BE_BEFORE = re.compile(
     r"\b(?:is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+|not\s+)?$", re.IGNORECASE
 )
+#: What may follow the verb of a closing attribution ("…, officials said on Friday."):
+#: a time or a place, not an object ("…, Clinton noted the clot's existence").
+_CLOSING = re.compile(
+    r"\s*(?:(?:on|last|this|earlier|later|during)\s[^,;]{0,40}"
+    r"|(?:in|at)\s(?:a|an|the|his|her|its|their)\s[^,;]{0,40})?[.!?\"”’']*\s*"
+)
+#: Between the speaker and the verb of a closing attribution: auxiliaries, adverbs.
+_CLOSING_GAP = re.compile(r"\s*(?:(?:[a-z]+ly|has|have|had|also|later|then)\s+)*")
 _BEFORE_SOURCE = re.compile(r"[\s,;:—–-]*(?:according\s+to\s*)?$", re.IGNORECASE)
 
 
@@ -161,7 +185,9 @@ def _aside(gap: str) -> bool:
     if _ASIDE.fullmatch(gap) is None:
         return False
     words = [w.lower() for w in re.findall(r"[A-Za-z]+", gap)]
-    return "to" not in words and not any(w in CUE_WORDS for w in words)
+    if "to" in words and not gap.lstrip().startswith(","):
+        return False  # "… in contempt for refusing to show": the verb is another's
+    return not any(w in CUE_WORDS for w in words)
 
 
 def reported_clause(text: str, sentence: Span, speaker: Span | None, cue: str | None) -> Span:
@@ -169,9 +195,10 @@ def reported_clause(text: str, sentence: Span, speaker: Span | None, cue: str | 
     (from its "that", as PolNeAR marks content) when X opens the sentence, maybe after a
     conjunction, a phrase set off by a comma or words of its own noun phrase, and maybe
     with an aside before the verb ("Senator X, Democrat of Y, has said …"), the verb
-    not passive; or what comes before a closing "…, said X" / "…, according to X"; else
-    the whole sentence. (Cutting before "…, X said" too was measured on PolNeAR dev and
-    lost more matches than it gained: the rule's X there is too often wrong.)"""
+    not passive; or what comes before a closing "…, said X" / "…, according to X" /
+    "…, X said on Friday" (a speech verb with nothing after it but a time or a setting:
+    cutting before every "…, X <verb>" was measured on PolNeAR dev and lost more matches
+    than it gained, the rule's X being too often wrong there); else the whole sentence."""
     whole = sentence
     if speaker is None or not cue or not sentence.start <= speaker.start < sentence.end:
         return whole
@@ -188,11 +215,16 @@ def reported_clause(text: str, sentence: Span, speaker: Span | None, cue: str | 
         or _premodified(body, at, speaker.text)
     )
     near = 0 <= gap <= _NEAR or _aside(body[at + len(speaker.text) : found.start()])
-    if hanging or (opens and near and not _BE_BEFORE.search(body, 0, found.start())):
+    passive = not cue.endswith("ing") and _BE_BEFORE.search(body, 0, found.start())
+    closing = _CLOSING.fullmatch(body, found.end()) is not None  # "…, X said on Friday."
+    if not closing and (hanging or (opens and near and not passive)):
         # "X said (that) …", X opening it
         # "X said (that) …": what follows the verb
-        after = _TOLD_THAT if cue.casefold() in _TELLING else _AFTER_CUE
-        start = after.match(body, found.end()).end()  # type: ignore[union-attr]
+        if cue.casefold() in lexicon.LISTENER_VERBS:
+            start = _TOLD_THAT.match(body, found.end()).end()  # type: ignore[union-attr]
+        else:
+            start = _clause_start(body, found.end(), len(body), cue)
+            start = _AFTER_CUE.match(body, start).end()  # type: ignore[union-attr]
         end = len(body)
     elif found.start() < at and cue.casefold() in SOURCE_NOUNS:
         # "In a statement, X …": what X does or is said, after X
@@ -212,6 +244,17 @@ def reported_clause(text: str, sentence: Span, speaker: Span | None, cue: str | 
         # "…, said X." / "…, according to X.": what comes before the source
         lead = min(found.start(), at)
         end = lead - len(_BEFORE_SOURCE.search(body[:lead]).group())  # type: ignore[union-attr]
+        start = 0
+    elif (
+        found.start() > at
+        and cue.casefold() in lexicon.SPEECH_VERBS
+        and _CLOSING_GAP.fullmatch(body, at + len(speaker.text), found.start()) is not None
+        and not passive
+        and re.search(r",\s*$", body[:at])
+        and closing
+    ):
+        # "…, officials said." / "…, attorneys for the family said on Friday."
+        end = len(body[:at].rstrip(" ,"))
         start = 0
     else:
         return whole

@@ -159,6 +159,10 @@ def subject_before(toks: Sequence[Tok], v: int, lo: int) -> tuple[int, int] | No
         k = next((k for k in range(j - 2, max(lo, j - _ASIDE) - 1, -1) if toks[k][2] == ","), None)
         if k is None or (i := _np_ending(toks, k, lo)) is None:
             return None
+        between = [t[2] for t in toks[k + 1 : j - 1]]
+        common = not any(_namey(t[2]) for t in toks[i:k])
+        if between and all(map(_name_part, between)) and common:
+            return k + 1, j - 1  # "The state's chairman, Phil Lovas, said": the name
         return i, k
     if j > lo and toks[j - 1][2].lower() in _HANGING:
         return None
