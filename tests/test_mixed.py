@@ -145,6 +145,11 @@ def test_the_scorer_tells_gold_direct_mixed_and_indirect_apart(content: str, kin
             "that the ferry would run twice a day.",
         ),
         ("Lena Dahl is warning voters that the ferry will stop.", "that the ferry will stop."),
+        ("Lena Dahl said Friday the ferry would run daily.", "the ferry would run daily."),
+        (
+            "The harbour board reported last week that the pier was safe.",
+            "that the pier was safe.",
+        ),
         (
             "The Brekke Gazette poll released in late May found that most residents back it.",
             "that most residents back it.",

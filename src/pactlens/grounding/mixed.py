@@ -42,11 +42,21 @@ _THAT = re.compile(
 )
 
 
+#: A time right after a speech verb ("said Friday he …", "reported last week that …").
+_WHEN = re.compile(
+    r"\s*(?:on\s+)?(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday"
+    r"|today|tonight)(?:\s+(?:morning|afternoon|evening|night))?"
+    r"|(?:this|last)\s+(?:week|month|year|weekend))\b,?"
+)
+
+
 def _clause_start(text: str, at: int, end: int, verb: str) -> int:
     """Where the clause a verb ending at ``at`` reports begins: past blanks, and for a
-    speech verb past a time, a place or a listener before "that" ("said on Friday
-    that"; not "agreed to reclaim the land that …")."""
+    speech verb past a time ("said Friday he …"), and a place or a listener before
+    "that" ("said on Friday that"; not "agreed to reclaim the land that …")."""
     if verb.lower() in lexicon.SPEECH_VERBS:
+        when = _WHEN.match(text, at, end)
+        at = when.end() if when is not None else at
         return _THAT.match(text, at, end).end()  # type: ignore[union-attr]
     return at + len(text[at:end]) - len(text[at:end].lstrip())
 
@@ -159,8 +169,8 @@ _BE_BEFORE = re.compile(
 #: What may follow the verb of a closing attribution ("…, officials said on Friday."):
 #: a time or a place, not an object ("…, Clinton noted the clot's existence").
 _CLOSING = re.compile(
-    r"\s*(?:(?:on|last|this|earlier|later|during)\s[^,;]{0,40}"
-    r"|(?:in|at)\s(?:a|an|the|his|her|its|their)\s[^,;]{0,40})?[.!?\"”’']*\s*"
+    r"\s*(?:(?:on|last|this|earlier|later|during)(?:\s+[\w'’.-]+){1,3}"
+    r"|(?:in|at)\s(?:a|an|the|his|her|its|their)(?:\s+[\w'’.-]+){1,5})?[.!?\"”’']*\s*"
 )
 #: Between the speaker and the verb of a closing attribution: auxiliaries, adverbs.
 _CLOSING_GAP = re.compile(r"\s*(?:(?:[a-z]+ly|has|have|had|also|later|then)\s+)*")
