@@ -101,6 +101,10 @@ def test_the_scorer_tells_gold_direct_mixed_and_indirect_apart(content: str, kin
         ("Mr. Dahl told reporters that the border would reopen.", "that the border would reopen."),
         # the speaker opens its clause after a conjunction or a phrase set off by a comma
         ("But in May, Mr. Dahl said the border would reopen.", "the border would reopen."),
+        (
+            "Speaking at a rally in Brekke, Norway, Mr. Dahl said the border would reopen.",
+            "the border would reopen.",
+        ),
         # a source phrase opens the sentence: what its subject does, after the subject
         (
             "In a statement issued on Tuesday, Mr. Dahl was more careful than his aides.",
@@ -134,10 +138,10 @@ def test_the_scorer_tells_gold_direct_mixed_and_indirect_apart(content: str, kin
             "The ferry will run twice a day, harbour officials said on Friday.",
             "The ferry will run twice a day",
         ),
-        # a verb with an object is no closing attribution: not cut
+        # a verb with an object is no closing attribution: what follows the verb
         (
             "In her 2009 memoir, Harbour Days, Lena Dahl noted the pier's age.",
-            "In her 2009 memoir, Harbour Days, Lena Dahl noted the pier's age.",
+            "the pier's age.",
         ),
         # a time, a setting or a listener before "that", which opens the clause
         (

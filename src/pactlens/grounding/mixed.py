@@ -135,10 +135,11 @@ _AFTER_CUE = re.compile(r"\s*(?::\s*)?")
 #: "told reporters that …", "warned Congress that …": the listener is no content (the
 #: "that" is: PolNeAR's content spans open with it).
 _TOLD_THAT = re.compile(r"\s*(?:(?:[\w.'-]+\s+){0,3}?(?=that\b)|:\s*)?")
-#: What may come before a speaker that opens its clause: a conjunction, a phrase set off
-#: by a comma ("But in August, several groups called for …").
+#: What may come before a speaker that opens its clause: a conjunction, a phrase or two
+#: set off by commas ("But in August, several groups called for …", "Speaking at a rally
+#: in Novi, Michigan, Trump says …").
 _OPENER = re.compile(
-    r"(?:(?:but|and|yet|so|still|now|however)\b,?\s*)?(?:[^,;]{1,60},\s*)?", re.IGNORECASE
+    r"(?:(?:but|and|yet|so|still|now|however)\b,?\s*)?(?:[^,;]{1,60},\s*){0,2}", re.IGNORECASE
 )
 #: Words a name may carry before it in its noun phrase ("Republican presidential
 #: candidate Donald Trump", "But many Democrats"): a few, no comma, the first capitalised.
