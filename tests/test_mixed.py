@@ -50,6 +50,30 @@ def test_words_that_stand_alone_stay_a_direct_quote(body: str) -> None:
     assert st.pieces == []
 
 
+@pytest.mark.parametrize(
+    ("body", "clause"),
+    [
+        # the clause opens with "that", after a listener, a day or a setting
+        (
+            "The senator told the council that the ferry was “a lifeline” for the islands.",
+            "that the ferry was “a lifeline” for the islands.",
+        ),
+        (
+            "The senator said on Friday that the ferry was “a lifeline” for the islands.",
+            "that the ferry was “a lifeline” for the islands.",
+        ),
+        (
+            "Speaking in Brekke, Norway, the senator says the ferry is “a lifeline”.",
+            "the ferry is “a lifeline”.",
+        ),
+    ],
+)
+def test_a_mixed_statement_is_the_clause_after_its_verb(body: str, clause: str) -> None:
+    _, (st,) = statements(body)
+    assert st.kind == "mixed" and st.text == clause
+    assert [p.text for p in st.pieces] == ["a lifeline"]
+
+
 def test_short_quoted_words_in_reported_speech_are_pieces_of_it() -> None:
     _, (st,) = statements("Mr. Dahl said the treaty was “dead” and “buried”.")
     assert st.kind == "mixed" and [p.text for p in st.pieces] == ["dead", "buried"]

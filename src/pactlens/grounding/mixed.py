@@ -51,9 +51,12 @@ _WHEN = re.compile(
 
 
 def _clause_start(text: str, at: int, end: int, verb: str) -> int:
-    """Where the clause a verb ending at ``at`` reports begins: past blanks, and for a
-    speech verb past a time ("said Friday he …"), and a place or a listener before
-    "that" ("said on Friday that"; not "agreed to reclaim the land that …")."""
+    """Where the clause a verb ending at ``at`` reports begins: past blanks; past the
+    listener of "told Fox that"; and for a speech verb past a time ("said Friday he …")
+    and a place or a listener before "that" ("said on Friday that"; not "agreed to
+    reclaim the land that …")."""
+    if verb.lower() in lexicon.LISTENER_VERBS:
+        return _TOLD_THAT.match(text, at, end).end()  # type: ignore[union-attr]
     if verb.lower() in lexicon.SPEECH_VERBS:
         when = _WHEN.match(text, at, end)
         at = when.end() if when is not None else at
@@ -231,11 +234,8 @@ def reported_clause(text: str, sentence: Span, speaker: Span | None, cue: str | 
     if not closing and (hanging or (opens and near and not passive)):
         # "X said (that) …", X opening it
         # "X said (that) …": what follows the verb
-        if cue.casefold() in lexicon.LISTENER_VERBS:
-            start = _TOLD_THAT.match(body, found.end()).end()  # type: ignore[union-attr]
-        else:
-            start = _clause_start(body, found.end(), len(body), cue)
-            start = _AFTER_CUE.match(body, start).end()  # type: ignore[union-attr]
+        start = _clause_start(body, found.end(), len(body), cue)
+        start = _AFTER_CUE.match(body, start).end()  # type: ignore[union-attr]
         end = len(body)
     elif found.start() < at and cue.casefold() in SOURCE_NOUNS:
         # "In a statement, X …": what X does or is said, after X
