@@ -14,7 +14,13 @@ import re
 from pactlens import lexicon
 from pactlens._models import Span
 from pactlens.grounding.quotes import Quotation
-from pactlens.grounding.reported import CUE_WORDS, SOURCE_NOUNS, cue_attribution, outside_quotes
+from pactlens.grounding.reported import (
+    BE_BEFORE,
+    CUE_WORDS,
+    SOURCE_NOUNS,
+    cue_attribution,
+    outside_quotes,
+)
 from pactlens.grounding.subjects import clause_subject, subject_of_verb, tokens
 
 __all__ = ["content_clause", "is_embedded", "reported_clause", "subject_of"]
@@ -165,11 +171,6 @@ _ASIDE = re.compile(
     r"|[a-z]+ed\s+(?:in|on|at|by|last|this|earlier)\s[^,;:]{1,30}?)"
     r"(?:\s+(?:[a-z]+ly|has|have|had|also|not|would|will|did|does|do))*\s*"
 )
-#: Before a verb in the passive ("is expected", "was confirmed"; not "is warning"): its
-#: subject is what was said about, not who said it.
-_BE_BEFORE = re.compile(
-    r"\b(?:is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+|not\s+)?$", re.IGNORECASE
-)
 #: What may follow the verb of a closing attribution ("…, officials said on Friday."):
 #: a time or a place, not an object ("…, Clinton noted the clot's existence").
 _CLOSING = re.compile(
@@ -229,7 +230,7 @@ def reported_clause(text: str, sentence: Span, speaker: Span | None, cue: str | 
         or _premodified(body, at, speaker.text)
     )
     near = 0 <= gap <= _NEAR or _aside(body[at + len(speaker.text) : found.start()])
-    passive = not cue.endswith("ing") and _BE_BEFORE.search(body, 0, found.start())
+    passive = not cue.endswith("ing") and BE_BEFORE.search(body, 0, found.start())
     closing = _CLOSING.fullmatch(body, found.end()) is not None  # "…, X said on Friday."
     if not closing and (hanging or (opens and near and not passive)):
         # "X said (that) …", X opening it

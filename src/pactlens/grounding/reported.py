@@ -21,6 +21,7 @@ from pactlens._models import Span
 from pactlens.grounding.subjects import clause_subject, subject_of_verb, tokens
 
 __all__ = [
+    "BE_BEFORE",
     "CUE_WORDS",
     "MENTION",
     "SOURCE_NOUNS",
@@ -105,7 +106,9 @@ _NOT_SUBJECT_ENDS = frozenset({"this", "is", "was", "has", "as", "its", "his", "
 #: ceremony"): the subject did not speak. (Every passive cue left out was measured:
 #: PolNeAR counts many, "is expected to", "was called".)
 _BY_AFTER = re.compile(r"\s+(?:by|with)\b")
-_BE_BEFORE = re.compile(
+#: A form of "be" right before a verb: with a participle, the verb is passive ("is
+#: expected", "was endorsed by"), and its subject did not speak.
+BE_BEFORE = re.compile(
     r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+|not\s+|also\s+)?$", re.IGNORECASE
 )
 _QUOTE_CHARS = '"\u201c\u201d\u201e\u00ab\u00bb'
@@ -162,7 +165,7 @@ def cue_attribution(sentence: str) -> tuple[tuple[int, int] | None, tuple[int, i
         if m.group().lower() in CUE_WORDS
         and not _NOUN_BEFORE.search(plain, 0, m.start())
         and not _as_noun(plain, m)
-        and not (_BE_BEFORE.search(plain, 0, m.start()) and _BY_AFTER.match(plain, m.end()))
+        and not (BE_BEFORE.search(plain, 0, m.start()) and _BY_AFTER.match(plain, m.end()))
     ]
     according = re.search(r"\baccording to\b", plain, re.IGNORECASE)
     if not cues and according is None:
