@@ -74,6 +74,14 @@ def test_a_mixed_statement_is_the_clause_after_its_verb(body: str, clause: str) 
     assert [p.text for p in st.pieces] == ["a lifeline"]
 
 
+def test_a_quoted_title_is_nobodys_words() -> None:
+    _, (st,) = statements("Lena Dahl told NRK's “Morning Harbour” that the ferry would run daily.")
+    assert (st.kind, st.text, st.pieces) == ("indirect", "that the ferry would run daily.", [])
+    _, (st,) = statements("Lena Dahl said on “Harbour Today” that the ferry was “a lifeline”.")
+    assert (st.kind, st.text) == ("mixed", "that the ferry was “a lifeline”.")
+    assert [p.text for p in st.pieces] == ["a lifeline"]
+
+
 def test_short_quoted_words_in_reported_speech_are_pieces_of_it() -> None:
     _, (st,) = statements("Mr. Dahl said the treaty was “dead” and “buried”.")
     assert st.kind == "mixed" and [p.text for p in st.pieces] == ["dead", "buried"]

@@ -44,7 +44,7 @@ _SAID_BEFORE = re.compile(rf"\b(?:{_CUES})\b(?:\s+(?:\w+\s+){{0,2}}?\w+)?\s*[:,]
 _THAT = re.compile(
     r"\s*(?:(?:(?:on|in|at|during|last|this|earlier|after|before|from|with)\s"
     r"|to\s(?=(?:the|a|an|his|her|their|its|reporters|journalists|supporters)\b|[A-Z]))"
-    r"[^,;:\"“”]{1,50}?\s(?=that\b))?"
+    r"[^,;:]{1,50}?\s(?=that\b))?"
 )
 
 
@@ -143,7 +143,7 @@ _TAIL = 30
 _AFTER_CUE = re.compile(r"\s*(?::\s*)?")
 #: "told reporters that …", "warned Congress that …": the listener is no content (the
 #: "that" is: PolNeAR's content spans open with it).
-_TOLD_THAT = re.compile(r"\s*(?:(?:[\w.'-]+\s+){0,3}?(?=that\b)|:\s*)?")
+_TOLD_THAT = re.compile(r"\s*(?:(?:[\w.'’\"“”-]+\s+){0,4}?(?=that\b)|:\s*)?")
 #: What may come before a speaker that opens its clause: a conjunction, a phrase or two
 #: set off by commas ("But in August, several groups called for …", "Speaking at a rally
 #: in Novi, Michigan, Trump says …").

@@ -57,7 +57,9 @@ class Quotation:
 
     A quotation that runs on into the next paragraph (news style) has no closing mark:
     ``runs_on`` is true and ``close`` is ``span.end``. The next paragraph's piece has
-    ``continuation`` set. ``scare`` marks short quotes with no speech verb around them.
+    ``continuation`` set. ``scare`` marks short quotes with no speech verb around them;
+    ``title`` those of them that name a show, a work or an event (MSNBC's “Morning Joe”),
+    which are nobody's words.
     """
 
     span: Span
@@ -68,6 +70,7 @@ class Quotation:
     depth: int = 0
     runs_on: bool = False
     continuation: bool = False
+    title: bool = False
 
 
 def _role(text: str, i: int, nominal: str, *, single: bool = False) -> str:
@@ -206,7 +209,9 @@ def find_quotations(text: str, *, nested: bool = False) -> list[Quotation]:
             q = Quotation(
                 span, first, last, words, depth=depth, runs_on=c is None, continuation=cont
             )
-            quotes.append(dataclasses.replace(q, scare=_is_scare(text, q, newlines)))
+            title = _is_title(text, q)
+            scare = title or _is_scare(text, q, newlines)
+            quotes.append(dataclasses.replace(q, scare=scare, title=title))
     return quotes
 
 
@@ -216,20 +221,33 @@ def _nearly_blank(text: str, a: int, b: int) -> bool:
     return a >= b or (m is not None and m.end() == b)
 
 
-def _is_scare(text: str, q: Quotation, newlines: Sequence[int]) -> bool:
-    """Not a quotation of what someone said: a title (the “Morning Joe” show), a few words
-    quoted inside the writer's own sentence (he has “big plans”), or a short quote or a
-    Title Like This with no speech verb around it. ``newlines``: where ``text``'s line
-    breaks are, so that finding the quote's line costs a bisection, not a scan."""
+def _titled(q: Quotation) -> bool:
     words = WORD.findall(normalise_with_ends(q.span.text)[0])
-    titled = bool(words) and all(w[0].isupper() or w in lexicon.STOP_WORDS for w in words)
-    if q.runs_on or q.continuation or q.words > (8 if titled else 3):
+    return bool(words) and all(w[0].isupper() or w in lexicon.STOP_WORDS for w in words)
+
+
+def _is_title(text: str, q: Quotation) -> bool:
+    """A title (on “Fox News Sunday,” / MSNBC’s “Morning Joe”): a few words in Title
+    Case right after a word that leads a title or a possessive."""
+    if q.runs_on or q.continuation or q.words > 8 or not _titled(q):
         return False
     preceding = text[max(0, q.open - 30) : q.open]
     lead = WORD.findall(normalise_with_ends(preceding)[0].lower())
     glued = bool(lead) and preceding.rstrip()[-1:].isalnum()
-    if titled and glued and (lead[-1] in lexicon.TITLE_LEAD or lead[-1].endswith("'s")):
-        return True  # on “Fox News Sunday,” / MSNBC’s “Morning Joe”
+    return glued and (lead[-1] in lexicon.TITLE_LEAD or lead[-1].endswith("'s"))
+
+
+def _is_scare(text: str, q: Quotation, newlines: Sequence[int]) -> bool:
+    """Not a quotation of what someone said: a few words quoted inside the writer's own
+    sentence (he has “big plans”), or a short quote or a Title Like This with no speech
+    verb around it (titles: :func:`_is_title`). ``newlines``: where ``text``'s line
+    breaks are, so that finding the quote's line costs a bisection, not a scan."""
+    titled = _titled(q)
+    if q.runs_on or q.continuation or q.words > (6 if titled else 3):
+        return False
+    preceding = text[max(0, q.open - 30) : q.open]
+    lead = WORD.findall(normalise_with_ends(preceding)[0].lower())
+    glued = bool(lead) and preceding.rstrip()[-1:].isalnum()
     if q.words > (6 if titled else 3):
         return False
     if glued and q.words <= _FRAGMENT and q.span.text[:1].islower():

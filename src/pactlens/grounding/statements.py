@@ -120,7 +120,11 @@ def _more(
             if any(a <= cue < b for cue in leads):
                 continue  # "she recalled thinking, “…”": it leads into a quotation
             said = Span(start=a, end=b, text=text[a:b])
-            pieces = [q.span for q in prepared.scare_quotes if a <= q.open and q.close <= b]
+            pieces = [
+                q.span
+                for q in prepared.scare_quotes
+                if a <= q.open and q.close <= b and not q.title
+            ]
             out.append(
                 Statement(
                     id=f"s{count + len(out) + 1}",
@@ -318,7 +322,11 @@ def _indirect(
     said = reported_clause(text, sentence, speaker_span, cue)
     if said == sentence and sentence.text.endswith(":"):
         said = _next_paragraph(text, sentence.end) or said  # "Limbaugh added:" + a paragraph
-    pieces = [q.span for q in prepared.scare_quotes if said.start <= q.open and q.close <= said.end]
+    pieces = [
+        q.span
+        for q in prepared.scare_quotes
+        if said.start <= q.open and q.close <= said.end and not q.title  # not “Morning Joe”
+    ]
     return Statement(
         id=statement_id,
         speaker=speaker,
