@@ -128,6 +128,16 @@ def test_people_resolve_who_to_the_person_just_named() -> None:
     assert people.speaker(["they"], text.index("who"), 0) is None
 
 
+def test_a_title_case_headline_verb_ends_a_name() -> None:
+    text = "Dahl Says Harbour Museum Will Tell of 'Storms and Calm'\n\nLena Dahl opened it."
+    people = People(text, tokens(text), [])
+    names = [name for _, name in people.mentions]
+    assert "Lena Dahl" in names
+    assert not any("Says" in n or "Will" in n or n.endswith(" of") for n in names)
+    text = "Hope Hicks said the harbour would open."  # a verb's bare form in a name stays
+    assert People(text, tokens(text), []).mentions[0][1] == "Hope Hicks"
+
+
 def test_a_said_that_clause_is_what_follows_the_verb() -> None:
     (st,) = statements("Lena Dahl said that the council had approved the budget.")
     assert st.kind == "indirect" and st.speaker == "Lena Dahl"

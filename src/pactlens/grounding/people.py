@@ -32,6 +32,23 @@ def namey(w: str) -> bool:
     )
 
 
+#: Verbs a Title Case headline writes with a capital ("Obama Says Museum Will Tell …").
+_VERBS = lexicon.SPEECH_VERBS | lexicon.QUOTE_CUES | lexicon.STANCE_VERBS
+_MODALS = frozenset({"will", "would", "can", "could", "might", "must", "shall"})
+
+
+def _verb(w: str) -> bool:
+    """A reporting verb's -s or -ed form, or a modal, written with a capital: it ends a
+    name ("Obama Says", "Museum Will"), where "Hope Hicks" stays whole."""
+    low = w.lower()
+    return w[:1].isupper() and (low in _MODALS or (low in _VERBS and low.endswith(("s", "ed"))))
+
+
+def _opens_name(w: str) -> bool:
+    """Whether a name may begin with ``w`` (not "of", not "Says")."""
+    return w != "of" and not _verb(w)
+
+
 def titley(w: str) -> bool:
     return w.lower() in lexicon.TITLES
 
@@ -44,6 +61,8 @@ def _title(w: str) -> str:
 
 def name_of(words: Sequence[str]) -> tuple[str, bool]:
     """The name in a mention (titles and possessors dropped), and whether it is a person."""
+    while len(words) > 1 and words[-1] in lexicon.NAME_PARTICLES:
+        words = words[:-1]  # "… Tell of": a particle ends no name
     cut = max((k + 1 for k, w in enumerate(words[:-1]) if w.endswith(("'s", "’s"))), default=0)
     for part in (words[cut:], words) if cut else (words,):
         t = max((k for k, w in enumerate(part) if titley(w)), default=-1)
@@ -72,16 +91,15 @@ class People:
         reach = list(itertools.accumulate((c for _, c in inside), max))  # furthest close
         run: list[_Tok] = []
         for tok in [*toks, (len(text) + 1, len(text) + 1, ".")]:
-            joined = run and text[run[-1][1] : tok[0]] == " "
-            if (namey(tok[2]) or titley(tok[2]) or tok[2] in lexicon.NAME_PARTICLES) and (
-                joined or not run
-            ):
+            joined = run and text[run[-1][1] : tok[0]] == " " and not _verb(tok[2])
+            part = namey(tok[2]) or titley(tok[2]) or tok[2] in lexicon.NAME_PARTICLES
+            if part and (joined or (not run and _opens_name(tok[2]))):
                 run.append(tok)
                 continue
             if run:  # quoted: any(o < start < c for o, c in inside)
                 k = bisect.bisect_left(opens, run[0][0])
                 self._add(run, bool(k) and reach[k - 1] > run[0][0])
-            run = [tok] if namey(tok[2]) or titley(tok[2]) else []
+            run = [tok] if (namey(tok[2]) or titley(tok[2])) and _opens_name(tok[2]) else []
 
     def _add(self, run: Sequence[_Tok], quoted: bool) -> None:
         words = [w for _, _, w in run]
