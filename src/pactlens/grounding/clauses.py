@@ -16,7 +16,9 @@ carry more, each a reporting, belief or stance verb with its own subject and cla
 :func:`attributions_in` finds each such verb with its subject and its clause (the words
 after the verb from its "that", a listener dropped, up to where the next claim
 begins); the sentence's own first attribution is left to :mod:`.reported` and the
-quotation rules. Offsets are into the sentence; quoted stretches are never the verb.
+quotation rules, except in a sentence the quotation rules hold, where it ends at the
+break before the quotation (``own``). Offsets are into the sentence; quoted stretches
+are never the verb.
 
 Measured on PolNeAR dev and left out: a nested attribution ("X said Y believes B"; the
 first annotator marks only the outer one, so the inner one cost 40 false matches for
