@@ -41,7 +41,7 @@ _SAID_BEFORE = re.compile(rf"\b(?:{_CUES})\b(?:\s+(?:\w+\s+){{0,2}}?\w+)?\s*[:,]
 #: What comes between a verb and its clause: blanks, and a time, a place or a listener
 #: before its "that" ("said on Friday that", "told a rally in Ohio that"); the "that" is
 #: the clause's, as PolNeAR's annotators mark it.
-_THAT = re.compile(
+_BEFORE_THAT = re.compile(
     r"\s*(?:(?:(?:on|in|at|during|last|this|earlier|after|before|from|with)\s"
     r"|to\s(?=(?:the|a|an|his|her|their|its|reporters|journalists|supporters)\b|[A-Z]))"
     r"[^,;:]{1,50}?\s(?=that\b))?"
@@ -66,7 +66,7 @@ def _clause_start(text: str, at: int, end: int, verb: str) -> int:
     if verb.lower() in lexicon.SPEECH_VERBS:
         when = _WHEN.match(text, at, end)
         at = when.end() if when is not None else at
-        return _THAT.match(text, at, end).end()  # type: ignore[union-attr]
+        return _BEFORE_THAT.match(text, at, end).end()  # type: ignore[union-attr]
     return at + len(text[at:end]) - len(text[at:end].lstrip())
 
 
@@ -233,8 +233,7 @@ def reported_clause(text: str, sentence: Span, speaker: Span | None, cue: str | 
     passive = not cue.endswith("ing") and BE_BEFORE.search(body, 0, found.start())
     closing = _CLOSING.fullmatch(body, found.end()) is not None  # "…, X said on Friday."
     if not closing and (hanging or (opens and near and not passive)):
-        # "X said (that) …", X opening it
-        # "X said (that) …": what follows the verb
+        # "X said (that) …", X opening it: what follows the verb
         start = _clause_start(body, found.end(), len(body), cue)
         start = _AFTER_CUE.match(body, start).end()  # type: ignore[union-attr]
         end = len(body)

@@ -209,8 +209,9 @@ def find_quotations(text: str, *, nested: bool = False) -> list[Quotation]:
             q = Quotation(
                 span, first, last, words, depth=depth, runs_on=c is None, continuation=cont
             )
-            title = _is_title(text, q)
-            scare = title or _is_scare(text, q, newlines)
+            lead = _lead_word(text, q)
+            title = _is_title(q, lead)
+            scare = title or _is_scare(text, q, newlines, glued=lead is not None)
             quotes.append(dataclasses.replace(q, scare=scare, title=title))
     return quotes
 
@@ -221,34 +222,35 @@ def _nearly_blank(text: str, a: int, b: int) -> bool:
     return a >= b or (m is not None and m.end() == b)
 
 
+def _lead_word(text: str, q: Quotation) -> str | None:
+    """The word right before the quotation's opening mark, lower-cased, when only blanks
+    stand between them (MSNBC’s “Morning Joe”, has “big plans”); else None."""
+    preceding = text[max(0, q.open - 30) : q.open]
+    lead = WORD.findall(normalise_with_ends(preceding)[0].lower())
+    return lead[-1] if lead and preceding.rstrip()[-1:].isalnum() else None
+
+
 def _titled(q: Quotation) -> bool:
     words = WORD.findall(normalise_with_ends(q.span.text)[0])
     return bool(words) and all(w[0].isupper() or w in lexicon.STOP_WORDS for w in words)
 
 
-def _is_title(text: str, q: Quotation) -> bool:
+def _is_title(q: Quotation, lead: str | None) -> bool:
     """A title (on “Fox News Sunday,” / MSNBC’s “Morning Joe”): a few words in Title
-    Case right after a word that leads a title or a possessive."""
-    if q.runs_on or q.continuation or q.words > 8 or not _titled(q):
+    Case right after (``lead``, :func:`_lead_word`) a word that leads a title or a
+    possessive."""
+    if q.runs_on or q.continuation or q.words > 8 or lead is None or not _titled(q):
         return False
-    preceding = text[max(0, q.open - 30) : q.open]
-    lead = WORD.findall(normalise_with_ends(preceding)[0].lower())
-    glued = bool(lead) and preceding.rstrip()[-1:].isalnum()
-    return glued and (lead[-1] in lexicon.TITLE_LEAD or lead[-1].endswith("'s"))
+    return lead in lexicon.TITLE_LEAD or lead.endswith("'s")
 
 
-def _is_scare(text: str, q: Quotation, newlines: Sequence[int]) -> bool:
+def _is_scare(text: str, q: Quotation, newlines: Sequence[int], *, glued: bool) -> bool:
     """Not a quotation of what someone said: a few words quoted inside the writer's own
     sentence (he has “big plans”), or a short quote or a Title Like This with no speech
-    verb around it (titles: :func:`_is_title`). ``newlines``: where ``text``'s line
-    breaks are, so that finding the quote's line costs a bisection, not a scan."""
-    titled = _titled(q)
-    if q.runs_on or q.continuation or q.words > (6 if titled else 3):
-        return False
-    preceding = text[max(0, q.open - 30) : q.open]
-    lead = WORD.findall(normalise_with_ends(preceding)[0].lower())
-    glued = bool(lead) and preceding.rstrip()[-1:].isalnum()
-    if q.words > (6 if titled else 3):
+    verb around it (titles: :func:`_is_title`). ``glued``: a word stands right before
+    the opening mark. ``newlines``: where ``text``'s line breaks are, so that finding the
+    quote's line costs a bisection, not a scan."""
+    if q.runs_on or q.continuation or q.words > (6 if _titled(q) else 3):
         return False
     if glued and q.words <= _FRAGMENT and q.span.text[:1].islower():
         return True  # says he has “big plans” for
