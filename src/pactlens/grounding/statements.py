@@ -46,8 +46,10 @@ def build_statements(
     people = People(text, tokens(text), prepared.quotations)
     statements, quoted = _direct(prepared, extraction, parties, agreements, report, people)
     covered = set(quoted)
-    used = {a.cue_span.start for a in prepared.attributions if a.cue_span is not None}
-    claims = _claims(prepared, extraction, quoted, report, people, used)
+    # where each quotation's own verb is ("He said:" before a quoted paragraph)
+    leads = frozenset(a.cue_span.start for a in prepared.attributions if a.cue_span is not None)
+    used = set(leads)  # cues taken so far
+    claims = _claims(prepared, extraction, quoted, report, people, used, leads)
     for number, speaker, cue, mention, method in claims:
         if number in covered or number in prepared.withheld or not speaker:
             continue  # one statement per sentence: a quotation or the rule comes first
@@ -65,7 +67,9 @@ def build_statements(
                 agreements,
             )
         )
-    more, breaks = _more(prepared, len(statements), used, quoted, people, parties, agreements)
+    more, breaks = _more(
+        prepared, len(statements), used, leads, quoted, people, parties, agreements
+    )
     return [*(_cut_at(s, breaks, text) for s in statements), *more]
 
 
@@ -87,6 +91,7 @@ def _more(
     prepared: Prepared,
     count: int,
     used: set[int],
+    leads: frozenset[int],
     quoted: set[int],
     people: People,
     parties: list[Party],
@@ -100,7 +105,6 @@ def _more(
     text = prepared.article.text
     out: list[Statement] = []
     breaks: list[int] = []  # where each further claim's clause begins
-    leads = {a.cue_span.start for a in prepared.attributions if a.cue_span is not None}
     for number in range(1, len(prepared.sentences) + 1):
         if number in prepared.withheld:
             continue
@@ -274,14 +278,14 @@ def _claims(
     report: GroundingReport,
     people: People,
     used: set[int],
+    leads: frozenset[int],
 ) -> list[_Claim]:
     """Reported speech by rule (sentences with quotations left out), then the model's."""
     model_says = {r.sentence: r.speaker.strip() for r in extraction.reported}
     claims: list[_Claim] = []
     bodies = [prepared.body_of(n) for n in range(1, len(prepared.sentences) + 1)]
-    quoting = set(used)  # the cues of quotations: "He said:" before a quoted paragraph
     for r in find_reported(prepared.article.text, bodies, skip=quoted):
-        if r.cue_at in quoting:
+        if r.cue_at in leads:  # "He said:" before a quoted paragraph
             continue
         # "both leaders", "he": the model may know who; the rule keeps the mention.
         words = [w for _, _, w in tokens(r.speaker_span.text)]
